@@ -1,0 +1,253 @@
+//! The command line: `wijksim run`, `wijksim validate`, `wijksim list`.
+//!
+//! Exit codes: 0 success, 1 a run that failed, 2 bad input (a scenario or argument).
+
+use crate::engine::{self, RunOptions};
+use crate::output::{self, DrawsWriter, Meta};
+use crate::scenario::{self, Scenario};
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Mutex;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(
+    name = "wijksim",
+    version,
+    about = "Monte Carlo engine for the gaps of the Dutch aandachtswijken"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a scenario and write its results to a run directory.
+    Run(RunArgs),
+    /// Check scenario files and report every problem at once.
+    Validate {
+        /// Print the fully resolved scenario (all defaults filled in) as JSON.
+        #[arg(long)]
+        resolved: bool,
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+    },
+    /// List the scenarios in a folder with their descriptions.
+    List {
+        #[arg(default_value = "scenarios")]
+        dir: PathBuf,
+    },
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Scenario file.
+    #[arg(default_value = "scenarios/baseline.toml")]
+    scenario: PathBuf,
+    /// Number of draws (default: the scenario's run.draws).
+    #[arg(short = 'n', long)]
+    draws: Option<u64>,
+    /// Seed (default: the scenario's run.seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Run directory (default: output/<scenario name>).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Also write draws.csv: one row per (draw, wijk) with the sampled parameters and outcomes.
+    #[arg(long)]
+    save_draws: bool,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// Bad input: exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct BadInput(String);
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let result = match cli.command {
+        Command::Run(args) => run(args),
+        Command::Validate {
+            resolved,
+            scenarios,
+        } => validate(&scenarios, resolved),
+        Command::List { dir } => list(&dir),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            if e.downcast_ref::<BadInput>().is_some()
+                || e.downcast_ref::<scenario::ScenarioError>().is_some()
+            {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
+            }
+        }
+    }
+}
+
+fn run(args: RunArgs) -> anyhow::Result<()> {
+    let mut sc: Scenario = scenario::load(&args.scenario)?;
+    if let Some(n) = args.draws {
+        if n == 0 {
+            return Err(BadInput("--draws must be at least 1".into()).into());
+        }
+        sc.run.draws = n;
+    }
+    if let Some(s) = args.seed {
+        sc.run.seed = s;
+    }
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(&sc.name));
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("cannot create the run directory {}", dir.display()))?;
+    let opts = RunOptions {
+        draws: sc.run.draws,
+        seed: sc.run.seed,
+        threads: args.threads,
+        progress: !args.quiet,
+    };
+    let threads = if args.threads == 0 {
+        rayon::current_num_threads()
+    } else {
+        args.threads
+    };
+
+    let started = Instant::now();
+    let aggregate = if args.save_draws {
+        let writer = Mutex::new(
+            DrawsWriter::create(&dir.join("draws.csv"), &sc).context("cannot create draws.csv")?,
+        );
+        let mut sink =
+            |o: &crate::model::DrawOutcome| writer.lock().expect("draws writer").write(&sc, o);
+        let a = engine::run(&sc, &opts, Some(&mut sink))?;
+        writer
+            .into_inner()
+            .expect("draws writer")
+            .finish()
+            .context("cannot finish draws.csv")?;
+        a
+    } else {
+        engine::run(&sc, &opts, None)?
+    };
+    let wall = started.elapsed().as_secs_f64();
+
+    let summary = output::summary(&sc, &aggregate);
+    let meta = Meta {
+        scenario: sc.name.clone(),
+        scenario_file: sc.file.display().to_string(),
+        scenario_hash: sc.hash.clone(),
+        seed: sc.run.seed,
+        draws: sc.run.draws,
+        threads,
+        wijksim_version: env!("CARGO_PKG_VERSION").into(),
+        wall_time_s: wall,
+        draws_per_s: sc.run.draws as f64 / wall.max(1e-9),
+    };
+    output::write_json(&dir.join("summary.json"), &summary).context("cannot write summary.json")?;
+    output::write_yearly(&dir.join("yearly.csv"), &sc, &aggregate)
+        .context("cannot write yearly.csv")?;
+    output::write_wijken(&dir.join("wijken.csv"), &summary).context("cannot write wijken.csv")?;
+    output::write_json(&dir.join("meta.json"), &meta).context("cannot write meta.json")?;
+    if !args.quiet {
+        print!("{}", output::terminal(&summary, &meta));
+        println!("\nResults in {}", dir.display());
+    }
+    Ok(())
+}
+
+fn validate(files: &[PathBuf], resolved: bool) -> anyhow::Result<()> {
+    let mut failed = 0;
+    for f in files {
+        match scenario::load(f) {
+            Ok(sc) if resolved => println!("{}", serde_json::to_string_pretty(&sc)?),
+            Ok(sc) => {
+                let uncertain = sc
+                    .params
+                    .params
+                    .iter()
+                    .filter(|p| !p.param.is_constant())
+                    .count();
+                println!(
+                    "ok: {} ({}): {} wijken in {} municipalities, {} indicators, {} uncertain parameters, {} draws x {} years",
+                    f.display(),
+                    sc.name,
+                    sc.wijken.len(),
+                    sc.municipalities.len(),
+                    sc.indicators.len(),
+                    uncertain,
+                    sc.run.draws,
+                    sc.horizon()
+                );
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                failed += 1;
+            }
+        }
+    }
+    if failed > 0 {
+        return Err(BadInput(format!(
+            "{failed} of {} scenario file(s) have problems",
+            files.len()
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+fn list(dir: &Path) -> anyhow::Result<()> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| BadInput(format!("cannot read {}: {e}", dir.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        match scenario::parse(&text) {
+            Ok((raw, _)) => {
+                let name = raw.name.unwrap_or_else(|| {
+                    f.file_stem()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned()
+                });
+                let desc = raw.description.unwrap_or_default();
+                let line = desc.trim().lines().next().unwrap_or("").to_string();
+                println!("{:<20} {:<36} {}", name, f.display().to_string(), line);
+            }
+            Err(p) => println!(
+                "{:<20} {:<36} (cannot be read: {}: {})",
+                "?",
+                f.display().to_string(),
+                p.path,
+                p.message
+            ),
+        }
+    }
+    Ok(())
+}

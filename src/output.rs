@@ -1,0 +1,505 @@
+//! Writes a run's results: summary.json, yearly.csv, wijken.csv, draws.csv, meta.json, and the
+//! terminal summary. Every file is written under a temporary name in the run directory and
+//! renamed when complete, so no file that looks complete is ever half-written.
+
+use crate::aggregate::Aggregate;
+use crate::model::DrawOutcome;
+use crate::scenario::Scenario;
+use crate::stats::{Probability, Summary};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Writes `path` atomically: `write` fills a temporary file that is renamed onto `path`.
+pub fn write_atomic(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> io::Result<()>,
+) -> io::Result<()> {
+    let tmp = temp_name(path);
+    let result = (|| {
+        let mut w = BufWriter::new(File::create(&tmp)?);
+        write(&mut w)?;
+        w.into_inner().map_err(|e| e.into_error())?.sync_all()
+    })();
+    match result {
+        Ok(()) => fs::rename(&tmp, path),
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+fn temp_name(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.partial"))
+}
+
+/// summary.json: the distribution of every headline figure. Depends only on the scenario, the
+/// seed and the number of draws.
+#[derive(Serialize)]
+pub struct SummaryFile {
+    pub scenario: String,
+    pub description: String,
+    pub scenario_hash: String,
+    pub seed: u64,
+    pub draws: u64,
+    pub horizon: usize,
+    pub first_year: i32,
+    pub last_year: i32,
+    pub overall: OverallSummary,
+    pub wijken: Vec<WijkSummary>,
+    pub corporations: Vec<CorporationSummary>,
+    pub municipalities: Vec<MunicipalitySummary>,
+    pub economy: EconomySummary,
+}
+
+#[derive(Serialize)]
+pub struct OverallSummary {
+    pub population: f64,
+    /// 1 - c_T, population-weighted over all wijken.
+    pub gap_closure: Summary,
+    pub p_closed: Probability,
+    pub p_halved: Probability,
+    /// P(at least one corporation breaches a lender limit in some year).
+    pub p_any_breach: Probability,
+    /// Share of draws whose gap first closed in each year, and "never".
+    pub first_closure_year: BTreeMap<String, f64>,
+    /// g_k,T per indicator (1 = gap unchanged, 0 = at the city average).
+    pub indicators: BTreeMap<String, Summary>,
+    pub value_uplift_eur: Summary,
+    pub value_uplift_corporations_eur: Summary,
+}
+
+#[derive(Serialize)]
+pub struct WijkSummary {
+    pub wijk: String,
+    pub municipality: String,
+    pub population: f64,
+    pub dwellings: f64,
+    pub corporation_dwellings: f64,
+    pub gap_closure: Summary,
+    pub p_closed: Probability,
+    pub p_halved: Probability,
+    pub first_closure_year: BTreeMap<String, f64>,
+    pub indicators: BTreeMap<String, Summary>,
+    pub value_uplift_eur: Summary,
+}
+
+#[derive(Serialize)]
+pub struct CorporationSummary {
+    pub corporation: String,
+    pub dwellings_in_wijken: f64,
+    pub min_icr: Summary,
+    pub max_ltv: Summary,
+    pub p_breach: Probability,
+    pub p_breach_icr: Probability,
+    pub p_breach_ltv: Probability,
+    /// Realised / planned wijk investment over the horizon.
+    pub realised_over_planned_wijk_investment: Summary,
+    pub value_uplift_eur: Summary,
+}
+
+#[derive(Serialize)]
+pub struct MunicipalitySummary {
+    pub municipality: String,
+    pub wijken: usize,
+    pub population: f64,
+    pub gap_closure: Summary,
+    pub p_closed: Probability,
+    pub p_halved: Probability,
+    pub social_spend_eur: Summary,
+    pub shortfall_eur: Summary,
+}
+
+#[derive(Serialize)]
+pub struct EconomySummary {
+    /// (draw, year, variable) values of the interest or unemployment rate floored at 0.
+    pub rate_floor_events: u64,
+    pub rate_floor_share: f64,
+}
+
+fn first_closure(sc: &Scenario, counts: &[u64], draws: u64) -> BTreeMap<String, f64> {
+    let t = sc.horizon();
+    let mut m = BTreeMap::new();
+    for (i, &c) in counts.iter().enumerate() {
+        let key = if i == t {
+            "never".to_string()
+        } else {
+            sc.run.year(i + 1).to_string()
+        };
+        m.insert(key, c as f64 / draws as f64);
+    }
+    m
+}
+
+/// Builds summary.json's content.
+pub fn summary(sc: &Scenario, a: &Aggregate) -> SummaryFile {
+    let l = &a.layout;
+    let s = |i: usize| a.stats[i].summary();
+    let p = |i: usize| a.events[i].probability();
+    let k = l.indicators;
+    let indicators = |base: usize| -> BTreeMap<String, Summary> {
+        sc.indicators
+            .iter()
+            .enumerate()
+            .map(|(j, ind)| (ind.name.clone(), s(base + j)))
+            .collect()
+    };
+    let o = l.overall();
+    SummaryFile {
+        scenario: sc.name.clone(),
+        description: sc.description.clone(),
+        scenario_hash: sc.hash.clone(),
+        seed: sc.run.seed,
+        draws: a.draws,
+        horizon: sc.horizon(),
+        first_year: sc.run.year(1),
+        last_year: sc.run.year(sc.horizon()),
+        overall: OverallSummary {
+            population: sc.total_population(),
+            gap_closure: s(o),
+            p_closed: p(0),
+            p_halved: p(1),
+            p_any_breach: p(2),
+            first_closure_year: first_closure(sc, &a.first_closed[0], a.draws),
+            indicators: indicators(o + 1),
+            value_uplift_eur: s(o + 1 + k),
+            value_uplift_corporations_eur: s(o + 2 + k),
+        },
+        wijken: sc
+            .wijken
+            .iter()
+            .enumerate()
+            .map(|(w, wijk)| {
+                let b = l.wijk(w);
+                WijkSummary {
+                    wijk: wijk.name.clone(),
+                    municipality: sc.municipalities[wijk.municipality].name.clone(),
+                    population: wijk.population,
+                    dwellings: wijk.dwellings,
+                    corporation_dwellings: wijk.corporation_dwellings,
+                    gap_closure: s(b),
+                    p_closed: p(l.wijk_event(w)),
+                    p_halved: p(l.wijk_event(w) + 1),
+                    first_closure_year: first_closure(sc, &a.first_closed[w + 1], a.draws),
+                    indicators: indicators(b + 1),
+                    value_uplift_eur: s(b + 1 + k),
+                }
+            })
+            .collect(),
+        corporations: sc
+            .corporations
+            .iter()
+            .enumerate()
+            .map(|(c, corp)| {
+                let b = l.corporation(c);
+                let e = l.corporation_event(c);
+                CorporationSummary {
+                    corporation: corp.name.clone(),
+                    dwellings_in_wijken: corp.wijk_dwellings,
+                    min_icr: s(b),
+                    max_ltv: s(b + 1),
+                    p_breach: p(e),
+                    p_breach_icr: p(e + 1),
+                    p_breach_ltv: p(e + 2),
+                    realised_over_planned_wijk_investment: s(b + 2),
+                    value_uplift_eur: s(b + 3),
+                }
+            })
+            .collect(),
+        municipalities: sc
+            .municipalities
+            .iter()
+            .enumerate()
+            .map(|(m, muni)| {
+                let b = l.municipality(m);
+                MunicipalitySummary {
+                    municipality: muni.name.clone(),
+                    wijken: muni.wijken.len(),
+                    population: muni.population,
+                    gap_closure: s(b),
+                    p_closed: p(l.municipality_event(m)),
+                    p_halved: p(l.municipality_event(m) + 1),
+                    social_spend_eur: s(b + 1),
+                    shortfall_eur: s(b + 2),
+                }
+            })
+            .collect(),
+        economy: EconomySummary {
+            rate_floor_events: a.rate_floors,
+            rate_floor_share: a.rate_floors as f64 / (a.draws as f64 * sc.horizon() as f64 * 2.0),
+        },
+    }
+}
+
+/// yearly.csv: one row per (year, scope, name, variable) with the mean and the 5/25/50/75/95
+/// quantile band.
+pub fn write_yearly(path: &Path, sc: &Scenario, a: &Aggregate) -> io::Result<()> {
+    write_atomic(path, |w| {
+        let mut csv = csv::Writer::from_writer(w);
+        csv.write_record([
+            "year", "scope", "name", "variable", "mean", "q05", "q25", "q50", "q75", "q95",
+        ])?;
+        let l = &a.layout;
+        let t_max = l.horizon;
+        let mut row = |year: i32, scope: &str, name: &str, var: &str, i: usize| -> io::Result<()> {
+            let s = a.stats[i].summary();
+            let f = |x: f64| format!("{x}");
+            csv.write_record([
+                year.to_string(),
+                scope.into(),
+                name.into(),
+                var.into(),
+                f(s.mean),
+                f(s.q05),
+                f(s.q25),
+                f(s.q50),
+                f(s.q75),
+                f(s.q95),
+            ])?;
+            Ok(())
+        };
+        let c_all = l.overall() + 3 + l.indicators;
+        for t in 0..=t_max {
+            row(
+                sc.run.year(t),
+                "overall",
+                "all wijken",
+                "composite_gap",
+                c_all + t,
+            )?;
+        }
+        for w in 0..l.wijken {
+            let c = l.wijk(w) + 2 + l.indicators;
+            for t in 0..=t_max {
+                row(
+                    sc.run.year(t),
+                    "wijk",
+                    &sc.wijk_label(w),
+                    "composite_gap",
+                    c + t,
+                )?;
+            }
+        }
+        for (ci, corp) in sc.corporations.iter().enumerate() {
+            let b = l.corporation(ci) + 4;
+            for (v, var) in ["icr", "ltv", "capacity_eur"].iter().enumerate() {
+                for t in 1..=t_max {
+                    row(
+                        sc.run.year(t),
+                        "corporation",
+                        &corp.name,
+                        var,
+                        b + v * t_max + t - 1,
+                    )?;
+                }
+            }
+        }
+        csv.flush()
+    })
+}
+
+/// wijken.csv: one row per wijk with its headline figures.
+pub fn write_wijken(path: &Path, summary: &SummaryFile) -> io::Result<()> {
+    write_atomic(path, |w| {
+        let mut csv = csv::Writer::from_writer(w);
+        csv.write_record([
+            "gemeente",
+            "wijk",
+            "population",
+            "dwellings",
+            "corporation_dwellings",
+            "gap_closure_mean",
+            "gap_closure_q05",
+            "gap_closure_q50",
+            "gap_closure_q95",
+            "p_closed",
+            "p_halved",
+            "value_uplift_eur_q50",
+        ])?;
+        for s in &summary.wijken {
+            let g = &s.gap_closure;
+            csv.write_record([
+                s.municipality.clone(),
+                s.wijk.clone(),
+                format!("{:.0}", s.population),
+                format!("{:.0}", s.dwellings),
+                format!("{:.0}", s.corporation_dwellings),
+                format!("{}", g.mean),
+                format!("{}", g.q05),
+                format!("{}", g.q50),
+                format!("{}", g.q95),
+                format!("{}", s.p_closed.p),
+                format!("{}", s.p_halved.p),
+                format!("{:.0}", s.value_uplift_eur.q50),
+            ])?;
+        }
+        csv.flush()
+    })
+}
+
+/// Streams draws.csv (one row per draw and wijk) to a temporary file; [`DrawsWriter::finish`]
+/// renames it into place.
+pub struct DrawsWriter {
+    csv: csv::Writer<BufWriter<File>>,
+    tmp: PathBuf,
+    path: PathBuf,
+    uncertain: Vec<usize>,
+    record: Vec<String>,
+}
+
+impl DrawsWriter {
+    pub fn create(path: &Path, sc: &Scenario) -> io::Result<DrawsWriter> {
+        let tmp = temp_name(path);
+        let mut csv = csv::Writer::from_writer(BufWriter::new(File::create(&tmp)?));
+        let uncertain: Vec<usize> = (0..sc.params.len())
+            .filter(|&i| !sc.params.params[i].param.is_constant())
+            .collect();
+        let mut header = vec!["draw".to_string(), "gemeente".into(), "wijk".into()];
+        header.extend(uncertain.iter().map(|&i| sc.params.params[i].path.clone()));
+        header.extend(
+            sc.indicators
+                .iter()
+                .map(|i| format!("effect_multiplier.{}", i.name)),
+        );
+        header.extend(["composite_gap_T".into(), "gap_closure".into()]);
+        header.extend(sc.indicators.iter().map(|i| format!("g_T.{}", i.name)));
+        header.extend([
+            "first_closure_year".into(),
+            "value_uplift_eur".into(),
+            "corporation_min_icr".into(),
+            "corporation_max_ltv".into(),
+            "corporation_breach".into(),
+        ]);
+        csv.write_record(&header)?;
+        Ok(DrawsWriter {
+            csv,
+            tmp,
+            path: path.to_path_buf(),
+            uncertain,
+            record: vec![],
+        })
+    }
+
+    pub fn write(&mut self, sc: &Scenario, o: &DrawOutcome) -> io::Result<()> {
+        let t = sc.horizon();
+        let k = sc.indicators.len();
+        for (w, wijk) in sc.wijken.iter().enumerate() {
+            let r = &mut self.record;
+            r.clear();
+            r.push(o.draw.to_string());
+            r.push(sc.municipalities[wijk.municipality].name.clone());
+            r.push(wijk.name.clone());
+            r.extend(self.uncertain.iter().map(|&i| o.params[i].to_string()));
+            r.extend(o.multipliers[w * k..(w + 1) * k].iter().map(f64::to_string));
+            let c_t = o.c[w * (t + 1) + t];
+            r.push(c_t.to_string());
+            r.push((1.0 - c_t).to_string());
+            r.extend(o.g_final[w * k..(w + 1) * k].iter().map(f64::to_string));
+            r.push(
+                o.first_closed[w]
+                    .map_or(String::new(), |y| sc.run.year(usize::from(y)).to_string()),
+            );
+            r.push(o.uplift[w].to_string());
+            let c = &o.corporations[wijk.corporation];
+            r.push(c.min_icr.to_string());
+            r.push(c.max_ltv.to_string());
+            r.push((c.breach_icr || c.breach_ltv).to_string());
+            self.csv.write_record(&*r)?;
+        }
+        Ok(())
+    }
+
+    pub fn finish(self) -> io::Result<()> {
+        let inner = self.csv.into_inner().map_err(|e| e.into_error())?;
+        inner.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        fs::rename(&self.tmp, &self.path)
+    }
+}
+
+/// meta.json: what produced the run, and how fast.
+#[derive(Serialize)]
+pub struct Meta {
+    pub scenario: String,
+    pub scenario_file: String,
+    pub scenario_hash: String,
+    pub seed: u64,
+    pub draws: u64,
+    pub threads: usize,
+    pub wijksim_version: String,
+    pub wall_time_s: f64,
+    pub draws_per_s: f64,
+}
+
+pub fn write_json<T: Serialize>(path: &Path, value: &T) -> io::Result<()> {
+    write_atomic(path, |w| {
+        serde_json::to_writer_pretty(&mut *w, value)?;
+        w.write_all(b"\n")
+    })
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", 100.0 * x)
+}
+
+/// The terminal summary.
+pub fn terminal(s: &SummaryFile, meta: &Meta) -> String {
+    let o = &s.overall;
+    let g = &o.gap_closure;
+    let mut out = format!(
+        "{}: {} draws, seed {}, {} thread{}, {:.1} s ({:.0} draws/s)\n",
+        s.scenario,
+        s.draws,
+        s.seed,
+        meta.threads,
+        if meta.threads == 1 { "" } else { "s" },
+        meta.wall_time_s,
+        meta.draws_per_s
+    );
+    out += &format!(
+        "Gap closure {}-{} (all {} wijken, population-weighted): median {} (90% interval {} to {})\n",
+        s.first_year,
+        s.last_year,
+        s.wijken.len(),
+        pct(g.q50),
+        pct(g.q05),
+        pct(g.q95)
+    );
+    out += &format!(
+        "P(halved) {} ± {}   P(closed) {}   P(a corporation breaches ICR or LTV) {} ± {}\n\n",
+        pct(o.p_halved.p),
+        pct(o.p_halved.mcse),
+        pct(o.p_closed.p),
+        pct(o.p_any_breach.p),
+        pct(o.p_any_breach.mcse)
+    );
+    out += &format!(
+        "{:<14} {:>6} {:>8} {:>17} {:>10} {:>10} {:>13}\n",
+        "municipality",
+        "wijken",
+        "closure",
+        "90% interval",
+        "P(halved)",
+        "P(breach)",
+        "min ICR (q50)"
+    );
+    for (m, c) in s.municipalities.iter().zip(&s.corporations) {
+        out += &format!(
+            "{:<14} {:>6} {:>8} {:>17} {:>10} {:>10} {:>13.2}\n",
+            m.municipality,
+            m.wijken,
+            pct(m.gap_closure.q50),
+            format!("{} to {}", pct(m.gap_closure.q05), pct(m.gap_closure.q95)),
+            pct(m.p_halved.p),
+            pct(c.p_breach.p),
+            c.min_icr.q50
+        );
+    }
+    out
+}

@@ -1,0 +1,372 @@
+//! Scenario files: parsed once, validated once, turned into typed structs the model reads.
+//!
+//! Loading goes raw -> resolved: [`raw`] mirrors the TOML; [`resolve`] fills in the defaults of
+//! MODEL.md, checks every value and collects every problem it finds (not just the first),
+//! reads the wijk table ([`data`]) and builds the economy's Cholesky factor.
+
+pub mod data;
+pub mod params;
+pub mod raw;
+mod resolve;
+
+use crate::schedule::Schedule;
+use nalgebra::{DMatrix, Matrix4};
+use params::{
+    CorporationParams, GapParams, MunicipalityParams, ParamId, ParamTable, PropertyParams,
+};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use crate::model::corporation::AllocationPolicy;
+
+/// The four economic variables, in the order of the VAR state vector.
+pub const VARIABLES: [&str; 4] = [
+    "house_price_growth",
+    "interest",
+    "inflation",
+    "unemployment",
+];
+/// Index of house-price growth h in the economy vector.
+pub const HOUSE_PRICE: usize = 0;
+/// Index of the new-borrowing interest rate i.
+pub const INTEREST: usize = 1;
+/// Index of inflation p.
+pub const INFLATION: usize = 2;
+/// Index of the national unemployment rate u.
+pub const UNEMPLOYMENT: usize = 3;
+
+/// A validated scenario: everything a run needs, with distributions already built.
+#[derive(Clone, Debug, Serialize)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    /// The scenario file.
+    pub file: PathBuf,
+    /// The wijk table it read.
+    pub data_file: PathBuf,
+    /// SHA-256 of the scenario file followed by the wijk table.
+    pub hash: String,
+    pub run: RunSettings,
+    pub economy: EconomySpec,
+    pub indicators: Vec<Indicator>,
+    /// Spillover as written: from indicator -> to indicator -> coefficient.
+    pub spillover: BTreeMap<String, BTreeMap<String, f64>>,
+    /// I + C: total closure of each indicator (row) per unit of direct closure of each (column).
+    #[serde(skip)]
+    pub spillover_matrix: DMatrix<f64>,
+    pub gaps: GapParams<ParamId>,
+    pub property: PropertyParams<ParamId>,
+    pub municipalities: Vec<Municipality>,
+    pub corporations: Vec<Corporation>,
+    pub wijken: Vec<Wijk>,
+    /// State ("Rijk") budget per wijk per year, EUR.
+    pub state_budget_per_wijk: Schedule,
+    /// Every scalar parameter, constant or uncertain, with its path.
+    pub params: ParamTable,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RunSettings {
+    pub draws: u64,
+    pub seed: u64,
+    /// Number of simulated years T.
+    pub horizon: usize,
+    /// Calendar year of t = 1 (Y0).
+    pub start_year: i32,
+}
+
+impl RunSettings {
+    /// Calendar year of model year `t` (t = 1 is `start_year`).
+    pub fn year(&self, t: usize) -> i32 {
+        self.start_year + t as i32 - 1
+    }
+}
+
+/// Distribution of the VAR(1) shocks.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Shocks {
+    Normal,
+    /// Student-t with `df` degrees of freedom, scaled to unit variance.
+    StudentT {
+        df: f64,
+    },
+}
+
+/// The economy: x_t = m_t + A (x_{t-1} - m_{t-1}) + L e_t.
+#[derive(Clone, Debug, Serialize)]
+pub struct EconomySpec {
+    pub mean: [f64; 4],
+    pub sd: [f64; 4],
+    /// Diagonal of A.
+    pub persistence: [f64; 4],
+    pub correlation: [[f64; 4]; 4],
+    pub shocks: Shocks,
+    /// overlay[t][v]: added to the mean of variable v in model year t (t = 0 is the year
+    /// before the start).
+    pub overlay: Vec<[f64; 4]>,
+    /// L with L L' = D R D.
+    #[serde(skip)]
+    pub cholesky: Matrix4<f64>,
+}
+
+/// Which direction of an indicator is better.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Better {
+    Lower,
+    Higher,
+}
+
+/// How money moves an indicator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Response {
+    /// Closes with the social programme stock.
+    Social,
+    /// Closes with physical investment (dwellings upgraded) and ages.
+    Physical,
+}
+
+/// One indicator of deprivation.
+#[derive(Clone, Debug, Serialize)]
+pub struct Indicator {
+    pub name: String,
+    pub unit: String,
+    pub city: f64,
+    pub wijk: f64,
+    pub better: Better,
+    /// Start gap G(0), oriented so that positive is worse.
+    pub gap0: f64,
+    /// Weight in the composite gap, normalised to sum to 1.
+    pub weight: f64,
+    pub response: Response,
+    /// Whether gains leak away as rising residents move out.
+    pub leakage: bool,
+    /// Direct yearly closure at full response (eff_k).
+    pub effect: ParamId,
+    /// Coefficient of variation of the per-wijk multiplier of `effect`.
+    pub wijk_cv: f64,
+    /// Percentage points of wijk gap per unit of national unemployment rate (cyc_k).
+    pub cyclical: ParamId,
+    /// Sd of the yearly noise of the normalised gap (sigma_k).
+    pub sigma: ParamId,
+}
+
+/// A municipality ("gemeente") with one or more aandachtswijken.
+#[derive(Clone, Debug, Serialize)]
+pub struct Municipality {
+    pub name: String,
+    pub wijken: Vec<usize>,
+    /// Residents of its aandachtswijken.
+    pub population: f64,
+    pub params: MunicipalityParams<ParamId>,
+}
+
+/// A housing corporation (here: the corporations of one municipality taken together).
+#[derive(Clone, Debug, Serialize)]
+pub struct Corporation {
+    pub name: String,
+    pub municipality: usize,
+    pub wijken: Vec<usize>,
+    /// Its dwellings inside the aandachtswijken.
+    pub wijk_dwellings: f64,
+    pub params: CorporationParams<ParamId>,
+    pub allocation: AllocationPolicy,
+    /// Real rent increase by year (rho).
+    pub rent_policy: Schedule,
+    /// Landlord levy rate by year (tau).
+    pub levy: Schedule,
+}
+
+/// An aandachtswijk ("deprived neighbourhood").
+#[derive(Clone, Debug, Serialize)]
+pub struct Wijk {
+    pub name: String,
+    pub municipality: usize,
+    pub corporation: usize,
+    /// Residents P_w.
+    pub population: f64,
+    /// Dwellings H_w.
+    pub dwellings: f64,
+    /// Dwellings owned by the corporation n_w.
+    pub corporation_dwellings: f64,
+    /// Additional corporation investment committed per year, EUR at t = 0 prices.
+    pub commitment: f64,
+    /// Maximum project support ("bijzondere projectsteun") per year, EUR.
+    pub max_project_support: f64,
+    /// Stream key of each indicator's multiplier and noise in this wijk.
+    #[serde(skip)]
+    pub indicator_keys: Vec<u64>,
+}
+
+impl Scenario {
+    pub fn horizon(&self) -> usize {
+        self.run.horizon
+    }
+
+    /// Population-weight of each wijk in the overall figures.
+    pub fn total_population(&self) -> f64 {
+        self.wijken.iter().map(|w| w.population).sum()
+    }
+
+    /// Display name "Gemeente / Wijk".
+    pub fn wijk_label(&self, w: usize) -> String {
+        let wijk = &self.wijken[w];
+        format!(
+            "{} / {}",
+            self.municipalities[wijk.municipality].name, wijk.name
+        )
+    }
+}
+
+/// One thing wrong with a scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    /// Where: a field path such as `corporations.overrides.Amsterdam.rent`, or a file
+    /// location such as `data/aandachtswijken.csv row 3, column wijk`.
+    pub path: String,
+    pub message: String,
+}
+
+/// The problems found so far while resolving.
+#[derive(Clone, Debug, Default)]
+pub struct Problems(pub Vec<Problem>);
+
+impl Problems {
+    pub fn push(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.0.push(Problem {
+            path: path.into(),
+            message: message.into(),
+        });
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// A scenario that cannot be used, with everything wrong with it.
+#[derive(Debug, thiserror::Error)]
+pub struct ScenarioError {
+    pub file: PathBuf,
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        write!(
+            f,
+            "{}: {} problem{}",
+            self.file.display(),
+            n,
+            if n == 1 { "" } else { "s" }
+        )?;
+        for p in &self.problems {
+            write!(f, "\n  {}: {}", p.path, p.message)?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads, validates and resolves a scenario file.
+///
+/// # Errors
+/// Every problem found: unreadable or malformed files, unknown keys (with their path), values
+/// out of range, bad distributions, a correlation matrix that is not positive definite, a
+/// missing or malformed wijk table.
+pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    let fail = |problems: Vec<Problem>| ScenarioError {
+        file: path.to_path_buf(),
+        problems,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        fail(vec![Problem {
+            path: "(file)".into(),
+            message: format!("cannot read the scenario file: {e}"),
+        }])
+    })?;
+    let (raw, unknown) = parse(&text).map_err(|p| fail(vec![p]))?;
+    let mut problems = Problems::default();
+    for key in unknown {
+        problems.push(key, "unknown key");
+    }
+    match resolve::resolve(raw, path, &text, &mut problems) {
+        Some(s) if problems.is_empty() => Ok(s),
+        _ => Err(fail(problems.0)),
+    }
+}
+
+/// Parses TOML into the raw form, returning the paths of unknown keys.
+pub fn parse(text: &str) -> Result<(raw::RawScenario, Vec<String>), Problem> {
+    let located = |e: &toml::de::Error, path: String| {
+        let at = e
+            .span()
+            .map(|s| {
+                let line = text[..s.start].matches('\n').count() + 1;
+                let col = s.start - text[..s.start].rfind('\n').map_or(0, |i| i + 1) + 1;
+                format!(" (line {line}, column {col})")
+            })
+            .unwrap_or_default();
+        Problem {
+            path,
+            message: format!("{}{at}", e.message().trim()),
+        }
+    };
+    let de = toml::Deserializer::parse(text).map_err(|e| located(&e, "(syntax)".into()))?;
+    let mut unknown = Vec::new();
+    let mut track = serde_path_to_error::Track::new();
+    let result: Result<raw::RawScenario, _> = serde_ignored::deserialize(
+        serde_path_to_error::Deserializer::new(de, &mut track),
+        |p| unknown.push(p.to_string()),
+    );
+    match result {
+        Ok(r) => Ok((r, unknown)),
+        Err(e) => Err(located(&e, track.path().to_string())),
+    }
+}
+
+/// " (did you mean `x`?)" when a known name is close to `given`, else "".
+pub fn suggest(given: &str, known: &[&str]) -> String {
+    let best = known
+        .iter()
+        .map(|k| (levenshtein(&given.to_lowercase(), &k.to_lowercase()), *k))
+        .min();
+    match best {
+        Some((d, k)) if d <= given.len().max(3) / 3 + 1 => format!(" (did you mean `{k}`?)"),
+        _ => String::new(),
+    }
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push(
+                (prev[j] + usize::from(ca != *cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_find_near_names() {
+        assert_eq!(
+            suggest("Amsterdm", &["Amsterdam", "Arnhem"]),
+            " (did you mean `Amsterdam`?)"
+        );
+        assert_eq!(suggest("xyz", &["Amsterdam"]), "");
+    }
+}

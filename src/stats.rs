@@ -1,0 +1,334 @@
+//! Accumulators whose memory does not grow with the number of draws, and that merge.
+//!
+//! [`Stat`] keeps the moments of a quantity (Welford, merged with Chan's formula) and a
+//! fixed-range histogram for its quantiles; [`Counter`] counts events. Merging two halves in
+//! order gives the same moments as one pass up to rounding and exactly the same counts; the
+//! engine always merges in draw order, so results are bit-identical for any thread count.
+
+use serde::Serialize;
+
+/// Number of histogram bins per quantity.
+pub const BINS: usize = 2048;
+
+/// Count, mean, sum of squared deviations, min and max.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Moments {
+    pub n: u64,
+    pub mean: f64,
+    m2: f64,
+    pub min: f64,
+    pub max: f64,
+}
+
+impl Default for Moments {
+    fn default() -> Self {
+        Moments {
+            n: 0,
+            mean: 0.0,
+            m2: 0.0,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+        }
+    }
+}
+
+impl Moments {
+    pub fn push(&mut self, x: f64) {
+        self.n += 1;
+        let d = x - self.mean;
+        self.mean += d / self.n as f64;
+        self.m2 += d * (x - self.mean);
+        self.min = self.min.min(x);
+        self.max = self.max.max(x);
+    }
+
+    pub fn merge(&mut self, o: &Moments) {
+        if o.n == 0 {
+            return;
+        }
+        if self.n == 0 {
+            *self = *o;
+            return;
+        }
+        let n = self.n + o.n;
+        let d = o.mean - self.mean;
+        self.mean += d * o.n as f64 / n as f64;
+        self.m2 += o.m2 + d * d * self.n as f64 * o.n as f64 / n as f64;
+        self.n = n;
+        self.min = self.min.min(o.min);
+        self.max = self.max.max(o.max);
+    }
+
+    /// Sample standard deviation.
+    pub fn sd(&self) -> f64 {
+        if self.n > 1 {
+            (self.m2 / (self.n - 1) as f64).sqrt()
+        } else {
+            0.0
+        }
+    }
+
+    /// Monte Carlo standard error of the mean.
+    pub fn mcse(&self) -> f64 {
+        if self.n > 0 {
+            self.sd() / (self.n as f64).sqrt()
+        } else {
+            0.0
+        }
+    }
+}
+
+/// A histogram over [lo, hi) with `BINS` bins and counts below and above.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Histogram {
+    lo: f64,
+    hi: f64,
+    bins: Vec<u32>,
+    under: u64,
+    over: u64,
+}
+
+impl Histogram {
+    pub fn new(lo: f64, hi: f64) -> Histogram {
+        assert!(lo < hi, "histogram range [{lo}, {hi})");
+        Histogram {
+            lo,
+            hi,
+            bins: vec![0; BINS],
+            under: 0,
+            over: 0,
+        }
+    }
+
+    /// The range a pilot sample with extremes `min`, `max` suggests: the pilot's span again on
+    /// either side, so that later draws rarely fall outside.
+    pub fn range_for(min: f64, max: f64) -> (f64, f64) {
+        let span = (max - min).max(1e-9 * min.abs().max(max.abs())).max(1e-12);
+        (min - span, max + span)
+    }
+
+    pub fn push(&mut self, x: f64) {
+        if x < self.lo {
+            self.under += 1;
+        } else if x >= self.hi {
+            self.over += 1;
+        } else {
+            let i = ((x - self.lo) / (self.hi - self.lo) * BINS as f64) as usize;
+            self.bins[i.min(BINS - 1)] += 1;
+        }
+    }
+
+    pub fn merge(&mut self, o: &Histogram) {
+        assert!(
+            self.lo == o.lo && self.hi == o.hi,
+            "merging histograms of different ranges"
+        );
+        for (a, b) in self.bins.iter_mut().zip(&o.bins) {
+            *a += b;
+        }
+        self.under += o.under;
+        self.over += o.over;
+    }
+
+    /// The p-quantile, interpolating linearly within a bin; outside the range, between the
+    /// range's edge and the observed extreme.
+    pub fn quantile(&self, p: f64, min: f64, max: f64) -> f64 {
+        let n = self.under + self.over + self.bins.iter().map(|&b| u64::from(b)).sum::<u64>();
+        if n == 0 {
+            return f64::NAN;
+        }
+        let target = p.clamp(0.0, 1.0) * n as f64;
+        let mut seen = 0.0;
+        let width = (self.hi - self.lo) / BINS as f64;
+        let cells = std::iter::once((self.under, min.min(self.lo), self.lo))
+            .chain(self.bins.iter().enumerate().map(|(i, &b)| {
+                let a = self.lo + i as f64 * width;
+                (u64::from(b), a, a + width)
+            }))
+            .chain(std::iter::once((self.over, self.hi, max.max(self.hi))));
+        for (count, a, b) in cells {
+            let c = count as f64;
+            if c > 0.0 && seen + c >= target {
+                let q = a + (b - a) * ((target - seen) / c);
+                return q.clamp(min, max);
+            }
+            seen += c;
+        }
+        max
+    }
+}
+
+/// Moments and quantiles of one quantity.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stat {
+    pub moments: Moments,
+    pub hist: Histogram,
+}
+
+impl Stat {
+    pub fn new(lo: f64, hi: f64) -> Stat {
+        Stat {
+            moments: Moments::default(),
+            hist: Histogram::new(lo, hi),
+        }
+    }
+
+    pub fn push(&mut self, x: f64) {
+        self.moments.push(x);
+        self.hist.push(x);
+    }
+
+    pub fn merge(&mut self, o: &Stat) {
+        self.moments.merge(&o.moments);
+        self.hist.merge(&o.hist);
+    }
+
+    pub fn quantile(&self, p: f64) -> f64 {
+        self.hist.quantile(p, self.moments.min, self.moments.max)
+    }
+
+    /// The figures reported for a quantity.
+    pub fn summary(&self) -> Summary {
+        let q = |p| self.quantile(p);
+        Summary {
+            mean: self.moments.mean,
+            sd: self.moments.sd(),
+            mcse: self.moments.mcse(),
+            min: self.moments.min,
+            max: self.moments.max,
+            q05: q(0.05),
+            q10: q(0.10),
+            q25: q(0.25),
+            q50: q(0.50),
+            q75: q(0.75),
+            q90: q(0.90),
+            q95: q(0.95),
+        }
+    }
+}
+
+/// Mean, sd, Monte Carlo standard error of the mean, extremes and quantiles.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Summary {
+    pub mean: f64,
+    pub sd: f64,
+    pub mcse: f64,
+    pub min: f64,
+    pub max: f64,
+    pub q05: f64,
+    pub q10: f64,
+    pub q25: f64,
+    pub q50: f64,
+    pub q75: f64,
+    pub q90: f64,
+    pub q95: f64,
+}
+
+/// How often an event happened.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Counter {
+    pub hits: u64,
+    pub n: u64,
+}
+
+impl Counter {
+    pub fn push(&mut self, hit: bool) {
+        self.n += 1;
+        self.hits += u64::from(hit);
+    }
+
+    pub fn merge(&mut self, o: &Counter) {
+        self.hits += o.hits;
+        self.n += o.n;
+    }
+
+    pub fn probability(&self) -> Probability {
+        let p = if self.n > 0 {
+            self.hits as f64 / self.n as f64
+        } else {
+            f64::NAN
+        };
+        Probability {
+            p,
+            mcse: (p * (1.0 - p) / self.n as f64).sqrt(),
+        }
+    }
+}
+
+/// A probability with its Monte Carlo standard error sqrt(p (1 - p) / n).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Probability {
+    pub p: f64,
+    pub mcse: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::stream;
+    use rand_distr::{Distribution, StandardNormal};
+
+    fn sample(n: usize) -> Vec<f64> {
+        let mut rng = stream(5, 0, 0);
+        (0..n).map(|_| StandardNormal.sample(&mut rng)).collect()
+    }
+
+    #[test]
+    fn merged_halves_equal_one_pass() {
+        let xs = sample(10_001);
+        let (lo, hi) = Histogram::range_for(-3.0, 3.0);
+        let mut one = Stat::new(lo, hi);
+        xs.iter().for_each(|&x| one.push(x));
+        let mut a = Stat::new(lo, hi);
+        let mut b = Stat::new(lo, hi);
+        xs[..4000].iter().for_each(|&x| a.push(x));
+        xs[4000..].iter().for_each(|&x| b.push(x));
+        a.merge(&b);
+        assert_eq!(a.hist, one.hist);
+        assert_eq!(a.moments.n, one.moments.n);
+        assert!((a.moments.mean - one.moments.mean).abs() < 1e-14);
+        assert!((a.moments.sd() - one.moments.sd()).abs() < 1e-12);
+        assert_eq!(
+            (a.moments.min, a.moments.max),
+            (one.moments.min, one.moments.max)
+        );
+    }
+
+    #[test]
+    fn quantiles_match_exact_order_statistics() {
+        let mut xs = sample(100_000);
+        let (lo, hi) = Histogram::range_for(-2.0, 2.0); // some values fall outside
+        let mut s = Stat::new(lo, hi);
+        xs.iter().for_each(|&x| s.push(x));
+        xs.sort_by(f64::total_cmp);
+        for p in [0.001, 0.05, 0.25, 0.5, 0.75, 0.95, 0.999] {
+            let exact = xs[(p * xs.len() as f64) as usize];
+            // Bin width 6/2048 ~ 0.003; interpolation error is far below it.
+            assert!(
+                (s.quantile(p) - exact).abs() < 0.003,
+                "p {p}: {} vs {exact}",
+                s.quantile(p)
+            );
+        }
+        assert_eq!(s.quantile(0.0), xs[0]);
+        assert_eq!(s.quantile(1.0), xs[xs.len() - 1]);
+    }
+
+    #[test]
+    fn constant_quantity_has_exact_quantiles() {
+        let (lo, hi) = Histogram::range_for(1.0, 1.0);
+        let mut s = Stat::new(lo, hi);
+        (0..10).for_each(|_| s.push(1.0));
+        assert_eq!(s.quantile(0.5), 1.0);
+        assert_eq!(s.summary().sd, 0.0);
+    }
+
+    #[test]
+    fn counter_probability_and_error() {
+        let mut c = Counter::default();
+        (0..100).for_each(|i| c.push(i % 4 == 0));
+        let p = c.probability();
+        assert_eq!(p.p, 0.25);
+        assert!((p.mcse - (0.25f64 * 0.75 / 100.0).sqrt()).abs() < 1e-15);
+    }
+}
