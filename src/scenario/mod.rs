@@ -291,7 +291,8 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     let (raw, unknown) = parse(&text).map_err(|p| fail(vec![p]))?;
     let mut problems = Problems::default();
     for key in unknown {
-        problems.push(key, "unknown key");
+        let (path, message) = unknown_key(&key);
+        problems.push(path, message);
     }
     match resolve::resolve(raw, path, &text, &mut problems) {
         Some(s) if problems.is_empty() => Ok(s),
@@ -325,6 +326,90 @@ pub fn parse(text: &str) -> Result<(raw::RawScenario, Vec<String>), Problem> {
     match result {
         Ok(r) => Ok((r, unknown)),
         Err(e) => Err(located(&e, track.path().to_string())),
+    }
+}
+
+/// The field path and message for an unknown key as serde_ignored reports it
+/// (`indicators.?.0.sigmaa` becomes `indicators[0].sigmaa`), suggesting the nearest key that
+/// is allowed at that place.
+fn unknown_key(raw_path: &str) -> (String, String) {
+    let segments: Vec<&str> = raw_path.split('.').filter(|s| *s != "?").collect();
+    let mut path = String::new();
+    for s in &segments {
+        if s.parse::<usize>().is_ok() {
+            path.push_str(&format!("[{s}]"));
+        } else {
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(s);
+        }
+    }
+    let Some((key, parent)) = segments.split_last() else {
+        return (raw_path.to_string(), "unknown key".into());
+    };
+    let known = known_keys(parent);
+    let near = suggest(key, known);
+    let message = if near.is_empty() {
+        format!("unknown key; allowed here: {}", known.join(", "))
+    } else {
+        format!("unknown key{near}")
+    };
+    (path, message)
+}
+
+/// The keys a scenario file accepts below `parent`.
+fn known_keys(parent: &[&str]) -> &'static [&'static str] {
+    use params::{RawCorporation, RawGaps, RawMunicipality, RawProperty};
+    match parent {
+        [] => &[
+            "name",
+            "description",
+            "run",
+            "data",
+            "economy",
+            "gaps",
+            "indicators",
+            "spillover",
+            "property",
+            "municipalities",
+            "corporations",
+            "state",
+        ],
+        ["run"] => &["draws", "seed", "horizon", "start_year"],
+        ["data"] => &[
+            "wijken",
+            "total_population",
+            "persons_per_dwelling",
+            "corporation_share",
+        ],
+        ["economy"] => &[
+            "mean",
+            "sd",
+            "persistence",
+            "correlation",
+            "shocks",
+            "student_t_df",
+            "overlay",
+        ],
+        ["economy", "mean" | "sd" | "persistence" | "overlay"] => &VARIABLES,
+        ["economy", "correlation", _] => &["a", "b", "rho"],
+        ["gaps"] => RawGaps::FIELDS,
+        ["property"] => RawProperty::FIELDS,
+        ["municipalities" | "corporations"] => &["defaults", "overrides"],
+        ["municipalities", "defaults"] | ["municipalities", "overrides", _] => {
+            RawMunicipality::FIELDS
+        }
+        ["corporations", "defaults"] | ["corporations", "overrides", _] => RawCorporation::FIELDS,
+        ["indicators", _] => &[
+            "name", "unit", "city", "wijk", "better", "weight", "response", "leakage", "effect",
+            "wijk_cv", "cyclical", "sigma",
+        ],
+        ["state"] => &["budget_per_wijk"],
+        // Below a parameter: a distribution table.
+        _ => &[
+            "dist", "value", "mean", "sd", "min", "mode", "max", "a", "b", "lower", "upper",
+        ],
     }
 }
 

@@ -235,6 +235,14 @@ macro_rules! param_group {
             $( $( $(#[$xmeta])* pub $xfield: Option<$xty>, )* )?
         }
 
+        impl $raw {
+            /// The keys this table accepts (for "did you mean" suggestions).
+            pub const FIELDS: &'static [&'static str] = &[
+                $( stringify!($field), )*
+                $( $( stringify!($xfield), )* )?
+            ];
+        }
+
         impl $name<ParamId> {
             /// This group's values in one draw.
             pub fn values(&self, v: &[f64]) -> $name<f64> {
