@@ -164,6 +164,8 @@ pub struct Aggregate {
     pub events: Vec<Counter>,
     /// First closure year counts, overall then per wijk: index t - 1 for t = 1..T, T for never.
     pub first_closed: Vec<Vec<u64>>,
+    /// First year the overall gap was halved, counted like `first_closed[0]`.
+    pub first_halved: Vec<u64>,
     pub rate_floors: u64,
     pub draws: u64,
 }
@@ -175,6 +177,7 @@ impl Aggregate {
             stats: ranges.0.iter().map(|&(lo, hi)| Stat::new(lo, hi)).collect(),
             events: vec![Counter::default(); layout.events()],
             first_closed: vec![vec![0; layout.horizon + 1]; layout.wijken + 1],
+            first_halved: vec![0; layout.horizon + 1],
             rate_floors: 0,
             draws: 0,
         }
@@ -191,6 +194,7 @@ impl Aggregate {
         let never = self.layout.horizon;
         let slot = |f: Option<u16>| f.map_or(never, |t| usize::from(t) - 1);
         self.first_closed[0][slot(o.first_closed_all)] += 1;
+        self.first_halved[slot(o.first_halved_all)] += 1;
         for (w, f) in o.first_closed.iter().enumerate() {
             self.first_closed[w + 1][slot(*f)] += 1;
         }
@@ -210,6 +214,9 @@ impl Aggregate {
             for (x, y) in a.iter_mut().zip(b) {
                 *x += y;
             }
+        }
+        for (x, y) in self.first_halved.iter_mut().zip(&o.first_halved) {
+            *x += y;
         }
         self.rate_floors += o.rate_floors;
         self.draws += o.draws;

@@ -4,6 +4,8 @@
 
 use crate::engine::{self, RunOptions};
 use crate::output::{self, DrawsWriter, Meta};
+use crate::plot::Lang;
+use crate::report;
 use crate::scenario::{self, Scenario};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -35,6 +37,14 @@ enum Command {
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
     },
+    /// Redraw the charts, report.html and summary.xlsx of a finished run from its files.
+    Report {
+        /// The run directory (holds summary.json, yearly.csv, meta.json).
+        run_dir: PathBuf,
+        /// Language of the labels.
+        #[arg(long, value_enum, default_value_t = Lang::En)]
+        lang: Lang,
+    },
     /// List the scenarios in a folder with their descriptions.
     List {
         #[arg(default_value = "scenarios")]
@@ -65,6 +75,12 @@ struct RunArgs {
     /// Print nothing but errors.
     #[arg(short, long)]
     quiet: bool,
+    /// Skip the charts, report.html and summary.xlsx.
+    #[arg(long)]
+    no_charts: bool,
+    /// Language of chart and report labels.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    lang: Lang,
 }
 
 /// Bad input: exit code 2.
@@ -90,6 +106,7 @@ pub fn main() -> ExitCode {
             resolved,
             scenarios,
         } => validate(&scenarios, resolved),
+        Command::Report { run_dir, lang } => report::report_dir(&run_dir, lang),
         Command::List { dir } => list(&dir),
     };
     match result {
@@ -171,7 +188,11 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     output::write_yearly(&dir.join("yearly.csv"), &sc, &aggregate)
         .context("cannot write yearly.csv")?;
     output::write_wijken(&dir.join("wijken.csv"), &summary).context("cannot write wijken.csv")?;
+    output::write_json(&dir.join("scenario.json"), &sc).context("cannot write scenario.json")?;
     output::write_json(&dir.join("meta.json"), &meta).context("cannot write meta.json")?;
+    if !args.no_charts {
+        report::report_dir(&dir, args.lang).context("cannot draw the charts and report")?;
+    }
     if !args.quiet {
         print!("{}", output::terminal(&summary, &meta));
         println!("\nResults in {}", dir.display());

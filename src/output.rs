@@ -5,8 +5,8 @@
 use crate::aggregate::Aggregate;
 use crate::model::DrawOutcome;
 use crate::scenario::Scenario;
-use crate::stats::{Probability, Summary};
-use serde::Serialize;
+use crate::stats::{Distribution, Probability, Summary};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
@@ -42,7 +42,7 @@ fn temp_name(path: &Path) -> PathBuf {
 
 /// summary.json: the distribution of every headline figure. Depends only on the scenario, the
 /// seed and the number of draws.
-#[derive(Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SummaryFile {
     pub scenario: String,
     pub description: String,
@@ -59,7 +59,7 @@ pub struct SummaryFile {
     pub economy: EconomySummary,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct OverallSummary {
     pub population: f64,
     /// 1 - c_T, population-weighted over all wijken.
@@ -70,13 +70,18 @@ pub struct OverallSummary {
     pub p_any_breach: Probability,
     /// Share of draws whose gap first closed in each year, and "never".
     pub first_closure_year: BTreeMap<String, f64>,
+    /// Share of draws whose gap was first halved in each year, and "never".
+    pub first_halved_year: BTreeMap<String, f64>,
     /// g_k,T per indicator (1 = gap unchanged, 0 = at the city average).
     pub indicators: BTreeMap<String, Summary>,
     pub value_uplift_eur: Summary,
     pub value_uplift_corporations_eur: Summary,
+    /// Histograms (about 40 bins) of gap_closure, value_uplift_eur and
+    /// value_uplift_corporations_eur, for charts.
+    pub distributions: BTreeMap<String, Distribution>,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct WijkSummary {
     pub wijk: String,
     pub municipality: String,
@@ -91,10 +96,13 @@ pub struct WijkSummary {
     pub value_uplift_eur: Summary,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CorporationSummary {
     pub corporation: String,
     pub dwellings_in_wijken: f64,
+    /// The lenders' limits when they are constants (null when uncertain).
+    pub icr_limit: Option<f64>,
+    pub ltv_limit: Option<f64>,
     pub min_icr: Summary,
     pub max_ltv: Summary,
     pub p_breach: Probability,
@@ -105,7 +113,7 @@ pub struct CorporationSummary {
     pub value_uplift_eur: Summary,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct MunicipalitySummary {
     pub municipality: String,
     pub wijken: usize,
@@ -117,7 +125,7 @@ pub struct MunicipalitySummary {
     pub shortfall_eur: Summary,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct EconomySummary {
     /// (draw, year, variable) values of the interest or unemployment rate floored at 0.
     pub rate_floor_events: u64,
@@ -168,9 +176,18 @@ pub fn summary(sc: &Scenario, a: &Aggregate) -> SummaryFile {
             p_halved: p(1),
             p_any_breach: p(2),
             first_closure_year: first_closure(sc, &a.first_closed[0], a.draws),
+            first_halved_year: first_closure(sc, &a.first_halved, a.draws),
             indicators: indicators(o + 1),
             value_uplift_eur: s(o + 1 + k),
             value_uplift_corporations_eur: s(o + 2 + k),
+            distributions: [
+                ("gap_closure", o),
+                ("value_uplift_eur", o + 1 + k),
+                ("value_uplift_corporations_eur", o + 2 + k),
+            ]
+            .into_iter()
+            .map(|(name, i)| (name.to_string(), a.stats[i].distribution(40)))
+            .collect(),
         },
         wijken: sc
             .wijken
@@ -203,6 +220,8 @@ pub fn summary(sc: &Scenario, a: &Aggregate) -> SummaryFile {
                 CorporationSummary {
                     corporation: corp.name.clone(),
                     dwellings_in_wijken: corp.wijk_dwellings,
+                    icr_limit: sc.params.get(corp.params.icr_min).param.constant_value(),
+                    ltv_limit: sc.params.get(corp.params.ltv_max).param.constant_value(),
                     min_icr: s(b),
                     max_ltv: s(b + 1),
                     p_breach: p(e),
@@ -424,7 +443,7 @@ impl DrawsWriter {
 }
 
 /// meta.json: what produced the run, and how fast.
-#[derive(Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Meta {
     pub scenario: String,
     pub scenario_file: String,

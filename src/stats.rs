@@ -5,7 +5,7 @@
 //! order gives the same moments as one pass up to rounding and exactly the same counts; the
 //! engine always merges in draw order, so results are bit-identical for any thread count.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Number of histogram bins per quantity.
 pub const BINS: usize = 2048;
@@ -132,6 +132,31 @@ impl Histogram {
 
     /// The p-quantile, interpolating linearly within a bin; outside the range, between the
     /// range's edge and the observed extreme.
+    /// The histogram coarsened to about `bins` equal bins spanning the observed values
+    /// (`min`, `max`); draws outside the fine range go to the first and last bin.
+    pub fn coarse(&self, bins: usize, min: f64, max: f64) -> Distribution {
+        let n = self.under + self.over + self.bins.iter().map(|&b| u64::from(b)).sum::<u64>();
+        let width = (self.hi - self.lo) / BINS as f64;
+        let fine = |x: f64| (((x - self.lo) / width).floor().max(0.0) as usize).min(BINS - 1);
+        let (first, last) = (fine(min), fine(max));
+        let group = (last - first + 1).div_ceil(bins.max(1)).max(1);
+        let n_bins = (last - first + 1).div_ceil(group);
+        let mut counts = vec![0u64; n_bins];
+        for (i, &b) in self.bins.iter().enumerate() {
+            let j = (i.max(first) - first) / group;
+            counts[j.min(n_bins - 1)] += u64::from(b);
+        }
+        counts[0] += self.under;
+        counts[n_bins - 1] += self.over;
+        let edges = (0..=n_bins)
+            .map(|j| self.lo + (first + j * group) as f64 * width)
+            .collect();
+        Distribution {
+            edges,
+            share: counts.iter().map(|&c| c as f64 / n.max(1) as f64).collect(),
+        }
+    }
+
     pub fn quantile(&self, p: f64, min: f64, max: f64) -> f64 {
         let n = self.under + self.over + self.bins.iter().map(|&b| u64::from(b)).sum::<u64>();
         if n == 0 {
@@ -187,6 +212,11 @@ impl Stat {
         self.hist.quantile(p, self.moments.min, self.moments.max)
     }
 
+    /// The distribution in about `bins` bins over the observed range.
+    pub fn distribution(&self, bins: usize) -> Distribution {
+        self.hist.coarse(bins, self.moments.min, self.moments.max)
+    }
+
     /// The figures reported for a quantity.
     pub fn summary(&self) -> Summary {
         let q = |p| self.quantile(p);
@@ -208,7 +238,7 @@ impl Stat {
 }
 
 /// Mean, sd, Monte Carlo standard error of the mean, extremes and quantiles.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub mean: f64,
     pub sd: f64,
@@ -222,6 +252,13 @@ pub struct Summary {
     pub q75: f64,
     pub q90: f64,
     pub q95: f64,
+}
+
+/// A histogram for charts: `share[i]` of the draws fell in [`edges[i]`, `edges[i + 1]`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Distribution {
+    pub edges: Vec<f64>,
+    pub share: Vec<f64>,
 }
 
 /// How often an event happened.
@@ -256,7 +293,7 @@ impl Counter {
 }
 
 /// A probability with its Monte Carlo standard error sqrt(p (1 - p) / n).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Probability {
     pub p: f64,
     pub mcse: f64,
@@ -330,5 +367,37 @@ mod tests {
         let p = c.probability();
         assert_eq!(p.p, 0.25);
         assert!((p.mcse - (0.25f64 * 0.75 / 100.0).sqrt()).abs() < 1e-15);
+    }
+
+    #[test]
+    fn coarse_distribution_covers_the_sample_and_sums_to_one() {
+        let xs = sample(50_000);
+        let (lo, hi) = Histogram::range_for(-1.0, 1.0); // tails fall outside the fine range
+        let mut s = Stat::new(lo, hi);
+        xs.iter().for_each(|&x| s.push(x));
+        let d = s.distribution(40);
+        assert!(
+            d.share.len() <= 40 && d.share.len() >= 30,
+            "{}",
+            d.share.len()
+        );
+        assert_eq!(d.edges.len(), d.share.len() + 1);
+        assert!((d.share.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        assert!(d.edges[0] <= s.moments.min.max(lo));
+        assert!(*d.edges.last().unwrap() >= s.moments.max.min(hi));
+        // The bin holding 0 has about the normal density times the bin width.
+        let i = d
+            .edges
+            .windows(2)
+            .position(|e| e[0] <= 0.0 && 0.0 < e[1])
+            .unwrap();
+        let width = d.edges[i + 1] - d.edges[i];
+        let want = width / (2.0 * std::f64::consts::PI).sqrt();
+        let se = (want / 50_000.0).sqrt();
+        assert!(
+            (d.share[i] - want).abs() < 5.0 * se + want * width,
+            "{} vs {want}",
+            d.share[i]
+        );
     }
 }

@@ -54,6 +54,8 @@ pub struct DrawOutcome {
     /// First model year t with c <= 0, per wijk.
     pub first_closed: Vec<Option<u16>>,
     pub first_closed_all: Option<u16>,
+    /// First year the overall composite gap was at most 0.5 (halved).
+    pub first_halved_all: Option<u16>,
     /// Value uplift of each wijk's dwellings at T, EUR.
     pub uplift: Vec<f64>,
     pub corporations: Vec<CorpOutcome>,
@@ -162,6 +164,7 @@ pub fn simulate_draw<'w>(
     out.first_closed.clear();
     out.first_closed.resize(n_w, None);
     out.first_closed_all = None;
+    out.first_halved_all = None;
     reset(&mut out.municipal_spend, sc.municipalities.len(), 0.0);
     reset(&mut out.municipal_shortfall, sc.municipalities.len(), 0.0);
     ws.corp_state.clear();
@@ -314,6 +317,9 @@ pub fn simulate_draw<'w>(
         out.c_all[t] = c_all;
         if c_all <= 0.0 && out.first_closed_all.is_none() {
             out.first_closed_all = Some(t as u16);
+        }
+        if c_all <= 0.5 && out.first_halved_all.is_none() {
+            out.first_halved_all = Some(t as u16);
         }
     }
 

@@ -1,0 +1,200 @@
+//! Charts of a run's results (plotters), as SVG for the web and PNG for documents.
+//!
+//! Charts read a [`RunResults`] (the files of a run directory), never the model. Text is
+//! drawn with the bundled DejaVu Sans through plotters' pure-Rust `ab_glyph` path, so PNGs
+//! render on machines without system fonts; SVGs name the `sans-serif` family and leave the
+//! text to the viewer.
+
+mod charts;
+mod labels;
+
+pub use labels::Lang;
+
+use crate::output::write_atomic;
+use crate::results::RunResults;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::io::Write;
+use std::path::Path;
+use std::sync::Once;
+
+/// The charts every run draws, in report order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChartKind {
+    /// Fan chart of the overall composite gap over the years.
+    GapFan,
+    /// Distribution of gap closure at the horizon.
+    ClosureDistribution,
+    /// The wijken side by side.
+    Wijken,
+    /// ICR fans per corporation.
+    Icr,
+    /// LTV fans per corporation.
+    Ltv,
+    /// P(closed) and P(halved) by year.
+    ClosureByYear,
+    /// Distribution of the property value uplift.
+    ValueUplift,
+    /// g_T per indicator.
+    Indicators,
+}
+
+impl ChartKind {
+    pub const ALL: [ChartKind; 8] = [
+        ChartKind::GapFan,
+        ChartKind::ClosureDistribution,
+        ChartKind::Wijken,
+        ChartKind::Icr,
+        ChartKind::Ltv,
+        ChartKind::ClosureByYear,
+        ChartKind::ValueUplift,
+        ChartKind::Indicators,
+    ];
+
+    /// The file stem under `charts/`.
+    pub fn file_stem(self) -> &'static str {
+        match self {
+            ChartKind::GapFan => "gap_fan",
+            ChartKind::ClosureDistribution => "closure_distribution",
+            ChartKind::Wijken => "wijken",
+            ChartKind::Icr => "corporations_icr",
+            ChartKind::Ltv => "corporations_ltv",
+            ChartKind::ClosureByYear => "closure_by_year",
+            ChartKind::ValueUplift => "value_uplift",
+            ChartKind::Indicators => "indicators",
+        }
+    }
+
+    /// Size in pixels: 1200 wide, drawn for A4 width at about 150 dpi.
+    pub fn size(self, r: &RunResults) -> (u32, u32) {
+        match self {
+            ChartKind::Wijken => (1200, 260 + 30 * r.summary.wijken.len() as u32),
+            ChartKind::Icr | ChartKind::Ltv => {
+                let rows = r.summary.corporations.len().div_ceil(charts::GRID_COLUMNS) as u32;
+                (1200, 150 + 270 * rows.max(1))
+            }
+            _ => (1200, 750),
+        }
+    }
+}
+
+/// One drawn chart.
+#[derive(Clone, Debug)]
+pub struct RenderedChart {
+    pub kind: ChartKind,
+    pub title: String,
+    pub svg: String,
+    pub png: Vec<u8>,
+}
+
+/// Why a chart could not be drawn.
+#[derive(Debug, thiserror::Error)]
+pub enum PlotError {
+    #[error("drawing the {chart} chart failed: {message}")]
+    Draw {
+        chart: &'static str,
+        message: String,
+    },
+    #[error("writing {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// The family name charts use; the bundled DejaVu Sans is registered under it.
+pub const FONT: &str = "sans-serif";
+
+static FONTS: Once = Once::new();
+
+/// Registers the bundled fonts with plotters (once per process).
+pub fn register_fonts() {
+    FONTS.call_once(|| {
+        let regular: &'static [u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+        let bold: &'static [u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+        // The bytes are compiled in and known to be valid TrueType.
+        let _ = plotters::style::register_font(FONT, FontStyle::Normal, regular);
+        let _ = plotters::style::register_font(FONT, FontStyle::Bold, bold);
+    });
+}
+
+/// Draws `kind` as SVG and PNG.
+///
+/// # Errors
+/// A drawing error from plotters, or PNG encoding.
+pub fn render(kind: ChartKind, r: &RunResults, lang: Lang) -> Result<RenderedChart, PlotError> {
+    register_fonts();
+    let (w, h) = kind.size(r);
+    let fail = |message: String| PlotError::Draw {
+        chart: kind.file_stem(),
+        message,
+    };
+    let mut svg = String::new();
+    let title = {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        let title = charts::draw(kind, &root, r, lang).map_err(|e| fail(e.to_string()))?;
+        root.present().map_err(|e| fail(e.to_string()))?;
+        title
+    };
+    let mut rgb = vec![0u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        charts::draw(kind, &root, r, lang).map_err(|e| fail(e.to_string()))?;
+        root.present().map_err(|e| fail(e.to_string()))?;
+    }
+    let png = encode_png(&rgb, w, h).map_err(|e| fail(format!("PNG encoding: {e}")))?;
+    Ok(RenderedChart {
+        kind,
+        title,
+        svg,
+        png,
+    })
+}
+
+/// Draws every chart into `dir/charts/` (`<stem>.svg` and `<stem>.png`, each written
+/// atomically) and returns them for the report.
+///
+/// # Errors
+/// Drawing or writing failed.
+pub fn render_all(r: &RunResults, lang: Lang, dir: &Path) -> Result<Vec<RenderedChart>, PlotError> {
+    let charts_dir = dir.join("charts");
+    std::fs::create_dir_all(&charts_dir).map_err(|source| PlotError::Io {
+        path: charts_dir.display().to_string(),
+        source,
+    })?;
+    let mut out = vec![];
+    for kind in ChartKind::ALL {
+        let chart = render(kind, r, lang)?;
+        for (ext, bytes) in [("svg", chart.svg.as_bytes()), ("png", chart.png.as_slice())] {
+            let path = charts_dir.join(format!("{}.{ext}", kind.file_stem()));
+            write_atomic(&path, |w| w.write_all(bytes)).map_err(|source| PlotError::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+        }
+        out.push(chart);
+    }
+    Ok(out)
+}
+
+fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, png::EncodingError> {
+    let mut bytes = vec![];
+    {
+        let mut enc = png::Encoder::new(&mut bytes, w, h);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        // 150 dpi, so that a chart 1200 px wide fills an A4 text width.
+        enc.set_pixel_dims(Some(png::PixelDimensions {
+            xppu: 5906,
+            yppu: 5906,
+            unit: png::Unit::Meter,
+        }));
+        let mut writer = enc.write_header()?;
+        writer.write_image_data(rgb)?;
+        writer.finish()?;
+    }
+    Ok(bytes)
+}
+
+/// The drawing area type the chart functions take.
+pub(crate) type Area<DB> = DrawingArea<DB, Shift>;
