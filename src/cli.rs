@@ -37,6 +37,8 @@ enum Command {
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
     },
+    /// Run scenarios on the same draws and compare each with the first, draw by draw.
+    Compare(CompareArgs),
     /// Redraw the charts, report.html and summary.xlsx of a finished run from its files.
     Report {
         /// The run directory (holds summary.json, yearly.csv, meta.json).
@@ -52,35 +54,63 @@ enum Command {
     },
 }
 
+/// How many draws, from which seed, on how many threads.
 #[derive(clap::Args)]
-struct RunArgs {
-    /// Scenario file.
-    #[arg(default_value = "scenarios/baseline.toml")]
-    scenario: PathBuf,
-    /// Number of draws (default: the scenario's run.draws).
+struct DrawArgs {
+    /// Number of draws (default: the (first) scenario's run.draws).
     #[arg(short = 'n', long)]
     draws: Option<u64>,
-    /// Seed (default: the scenario's run.seed).
+    /// Seed (default: the (first) scenario's run.seed).
     #[arg(long)]
     seed: Option<u64>,
     /// Worker threads (default: one per core). Results do not depend on it.
     #[arg(long, default_value_t = 0)]
     threads: usize,
+}
+
+/// Charts and reports, and the terminal.
+#[derive(clap::Args)]
+struct PresentArgs {
+    /// Skip the charts and reports (report.html, summary.xlsx, compare.html).
+    #[arg(long)]
+    no_charts: bool,
+    /// Language of chart and report labels.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    lang: Lang,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Scenario file.
+    #[arg(default_value = "scenarios/baseline.toml")]
+    scenario: PathBuf,
+    #[command(flatten)]
+    draw: DrawArgs,
     /// Run directory (default: output/<scenario name>).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Also write draws.csv: one row per (draw, wijk) with the sampled parameters and outcomes.
     #[arg(long)]
     save_draws: bool,
-    /// Print nothing but errors.
-    #[arg(short, long)]
-    quiet: bool,
-    /// Skip the charts, report.html and summary.xlsx.
+    #[command(flatten)]
+    present: PresentArgs,
+}
+
+#[derive(clap::Args)]
+struct CompareArgs {
+    /// Scenario files; the first is the reference.
+    #[arg(required = true, num_args = 2..)]
+    scenarios: Vec<PathBuf>,
+    #[command(flatten)]
+    draw: DrawArgs,
+    /// Output directory (default: output/compare_<first>_<second>...).
     #[arg(long)]
-    no_charts: bool,
-    /// Language of chart and report labels.
-    #[arg(long, value_enum, default_value_t = Lang::En)]
-    lang: Lang,
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    present: PresentArgs,
 }
 
 /// Bad input: exit code 2.
@@ -106,6 +136,7 @@ pub fn main() -> ExitCode {
             resolved,
             scenarios,
         } => validate(&scenarios, resolved),
+        Command::Compare(args) => compare(args),
         Command::Report { run_dir, lang } => report::report_dir(&run_dir, lang),
         Command::List { dir } => list(&dir),
     };
@@ -126,13 +157,13 @@ pub fn main() -> ExitCode {
 
 fn run(args: RunArgs) -> anyhow::Result<()> {
     let mut sc: Scenario = scenario::load(&args.scenario)?;
-    if let Some(n) = args.draws {
+    if let Some(n) = args.draw.draws {
         if n == 0 {
             return Err(BadInput("--draws must be at least 1".into()).into());
         }
         sc.run.draws = n;
     }
-    if let Some(s) = args.seed {
+    if let Some(s) = args.draw.seed {
         sc.run.seed = s;
     }
     let dir = args
@@ -144,13 +175,13 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     let opts = RunOptions {
         draws: sc.run.draws,
         seed: sc.run.seed,
-        threads: args.threads,
-        progress: !args.quiet,
+        threads: args.draw.threads,
+        progress: !args.present.quiet,
     };
-    let threads = if args.threads == 0 {
+    let threads = if args.draw.threads == 0 {
         rayon::current_num_threads()
     } else {
-        args.threads
+        args.draw.threads
     };
 
     let started = Instant::now();
@@ -190,11 +221,57 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     output::write_wijken(&dir.join("wijken.csv"), &summary).context("cannot write wijken.csv")?;
     output::write_json(&dir.join("scenario.json"), &sc).context("cannot write scenario.json")?;
     output::write_json(&dir.join("meta.json"), &meta).context("cannot write meta.json")?;
-    if !args.no_charts {
-        report::report_dir(&dir, args.lang).context("cannot draw the charts and report")?;
+    if !args.present.no_charts {
+        report::report_dir(&dir, args.present.lang).context("cannot draw the charts and report")?;
     }
-    if !args.quiet {
+    if !args.present.quiet {
         print!("{}", output::terminal(&summary, &meta));
+        println!("\nResults in {}", dir.display());
+    }
+    Ok(())
+}
+
+fn compare(args: CompareArgs) -> anyhow::Result<()> {
+    let scenarios = args
+        .scenarios
+        .iter()
+        .map(|p| scenario::load(p))
+        .collect::<Result<Vec<Scenario>, _>>()?;
+    let first = &scenarios[0];
+    let draws = args.draw.draws.unwrap_or(first.run.draws);
+    if draws == 0 {
+        return Err(BadInput("--draws must be at least 1".into()).into());
+    }
+    let opts = crate::compare::CompareOptions {
+        draws,
+        seed: args.draw.seed.unwrap_or(first.run.seed),
+        threads: args.draw.threads,
+    };
+    if let Err(e) = crate::compare::check_comparable(&scenarios) {
+        return Err(BadInput(e.to_string()).into());
+    }
+    let dir = args.out.clone().unwrap_or_else(|| {
+        let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
+        Path::new("output").join(format!("compare_{}", names.join("_")))
+    });
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("cannot create the output directory {}", dir.display()))?;
+    let result = crate::compare::run(&scenarios, &opts)?;
+    output::write_json(&dir.join("compare.json"), &result).context("cannot write compare.json")?;
+    output::write_atomic(&dir.join("compare.csv"), |w| {
+        let mut csv = csv::Writer::from_writer(w);
+        for row in crate::compare::csv_rows(&result) {
+            csv.write_record(&row)?;
+        }
+        csv.flush()
+    })
+    .context("cannot write compare.csv")?;
+    if !args.present.no_charts {
+        report::compare_report(&result, &dir, args.present.lang)
+            .context("cannot draw the comparison charts and report")?;
+    }
+    if !args.present.quiet {
+        print!("{}", crate::compare::terminal(&result));
         println!("\nResults in {}", dir.display());
     }
     Ok(())

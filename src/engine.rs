@@ -82,7 +82,6 @@ fn run_in_pool(
     let layout = Layout::new(sc);
     let keep = sink.is_some();
     let n = opts.draws;
-    let n_chunks = n.div_ceil(CHUNK);
     let started = Instant::now();
     let bar = ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::hidden());
     bar.set_style(
@@ -114,45 +113,60 @@ fn run_in_pool(
     drop(pilot);
     bar.set_position(n.min(CHUNK));
 
-    let wave = 2 * rayon::current_num_threads() as u64;
-    let mut next = 1;
-    while next < n_chunks {
-        let end = (next + wave).min(n_chunks);
-        let results: Vec<Result<ChunkResult, RunError>> = (next..end)
-            .into_par_iter()
-            .map(|chunk| {
-                run_chunk(
-                    sc,
-                    opts.seed,
-                    &layout,
-                    &ranges,
-                    chunk * CHUNK,
-                    ((chunk + 1) * CHUNK).min(n),
-                    keep,
-                )
-            })
-            .collect();
-        for r in results {
-            let r = r?;
+    ordered_chunks(
+        n,
+        1,
+        |start, end| run_chunk(sc, opts.seed, &layout, &ranges, start, end, keep),
+        |r: ChunkResult, end| {
             total.merge(&r.aggregate);
             if let Some(s) = sink.as_mut() {
                 for o in &r.outcomes {
                     s(o)?;
                 }
             }
-        }
-        bar.set_position(((end) * CHUNK).min(n));
-        if opts.progress
-            && bar.is_hidden()
-            && started.elapsed() > Duration::from_secs(1)
-            && std::io::stderr().is_terminal()
-        {
-            bar.set_draw_target(ProgressDrawTarget::stderr());
+            bar.set_position(end);
+            if opts.progress
+                && bar.is_hidden()
+                && started.elapsed() > Duration::from_secs(1)
+                && std::io::stderr().is_terminal()
+            {
+                bar.set_draw_target(ProgressDrawTarget::stderr());
+            }
+            Ok(())
+        },
+    )?;
+    bar.finish_and_clear();
+    Ok(total)
+}
+
+/// Computes the chunks `first..` of `n` draws (chunk `c` holds draws `c * CHUNK` up to
+/// `(c + 1) * CHUNK`) on the current rayon pool, a wave of two per thread at a time, and hands
+/// each result to `merge` in chunk order with the end of its draw range. Memory is bounded by
+/// one wave of results; the order of merging never depends on the scheduling.
+///
+/// # Errors
+/// The first error of `compute` or `merge`, in chunk order.
+pub fn ordered_chunks<A: Send, E: Send>(
+    n: u64,
+    first: u64,
+    compute: impl Fn(u64, u64) -> Result<A, E> + Sync,
+    mut merge: impl FnMut(A, u64) -> Result<(), E>,
+) -> Result<(), E> {
+    let n_chunks = n.div_ceil(CHUNK);
+    let wave = 2 * rayon::current_num_threads() as u64;
+    let mut next = first;
+    while next < n_chunks {
+        let end = (next + wave).min(n_chunks);
+        let results: Vec<Result<A, E>> = (next..end)
+            .into_par_iter()
+            .map(|chunk| compute(chunk * CHUNK, ((chunk + 1) * CHUNK).min(n)))
+            .collect();
+        for (chunk, r) in (next..end).zip(results) {
+            merge(r?, ((chunk + 1) * CHUNK).min(n))?;
         }
         next = end;
     }
-    bar.finish_and_clear();
-    Ok(total)
+    Ok(())
 }
 
 fn run_chunk(

@@ -10,34 +10,34 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::error::Error;
 
-type DrawResult<T> = Result<T, Box<dyn Error>>;
+pub(super) type DrawResult<T> = Result<T, Box<dyn Error>>;
 
 /// Panels per row in the corporation grids.
 pub const GRID_COLUMNS: usize = 3;
 
 // The Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
-const BLUE: RGBColor = RGBColor(0, 114, 178);
-const ORANGE: RGBColor = RGBColor(230, 159, 0);
-const SKY: RGBColor = RGBColor(86, 180, 233);
-const GREEN: RGBColor = RGBColor(0, 158, 115);
-const VERMILLION: RGBColor = RGBColor(213, 94, 0);
-const PURPLE: RGBColor = RGBColor(204, 121, 167);
-const YELLOW_DARK: RGBColor = RGBColor(170, 150, 0);
-const GREY: RGBColor = RGBColor(110, 110, 110);
-const LIGHT: RGBColor = RGBColor(225, 225, 225);
+pub(super) const BLUE: RGBColor = RGBColor(0, 114, 178);
+pub(super) const ORANGE: RGBColor = RGBColor(230, 159, 0);
+pub(super) const SKY: RGBColor = RGBColor(86, 180, 233);
+pub(super) const GREEN: RGBColor = RGBColor(0, 158, 115);
+pub(super) const VERMILLION: RGBColor = RGBColor(213, 94, 0);
+pub(super) const PURPLE: RGBColor = RGBColor(204, 121, 167);
+pub(super) const YELLOW_DARK: RGBColor = RGBColor(170, 150, 0);
+pub(super) const GREY: RGBColor = RGBColor(110, 110, 110);
+pub(super) const LIGHT: RGBColor = RGBColor(225, 225, 225);
 
-fn text(size: u32) -> TextStyle<'static> {
+pub(super) fn text(size: u32) -> TextStyle<'static> {
     (FONT, size).into_font().color(&BLACK)
 }
 
-fn bold(size: u32) -> TextStyle<'static> {
+pub(super) fn bold(size: u32) -> TextStyle<'static> {
     (FONT, size)
         .into_font()
         .style(FontStyle::Bold)
         .color(&BLACK)
 }
 
-fn anchored<'a>(style: TextStyle<'a>, h: HPos, v: VPos) -> TextStyle<'a> {
+pub(super) fn anchored<'a>(style: TextStyle<'a>, h: HPos, v: VPos) -> TextStyle<'a> {
     style.pos(Pos::new(h, v))
 }
 
@@ -310,7 +310,7 @@ where
 }
 
 /// Draws a histogram (shares of draws) with x values scaled by `scale`.
-fn histogram<DB: DrawingBackend>(
+pub(super) fn histogram<DB: DrawingBackend>(
     chart: &mut ChartContext<DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
     d: &Distribution,
     scale: f64,
@@ -589,7 +589,7 @@ where
 
 /// A chart with one labelled row per item (row i at y = i, the first at the bottom) and a
 /// numeric x axis from `x.0` to `x.1`.
-fn rows_chart<'a, DB: DrawingBackend>(
+pub(super) fn rows_chart<'a, DB: DrawingBackend>(
     area: &'a Area<DB>,
     labels: &[String],
     x: (f64, f64),
@@ -628,7 +628,7 @@ where
 }
 
 /// The house style of axes: text sizes for axis titles and tick labels, a light grid.
-trait HouseStyle {
+pub(super) trait HouseStyle {
     fn house(&mut self, desc: u32, labels: u32) -> &mut Self;
 }
 
@@ -754,14 +754,17 @@ where
 }
 
 /// How a legend entry is drawn.
-enum Mark {
+pub(super) enum Mark {
     Patch(RGBAColor),
     Line(RGBColor),
     Dot(RGBColor),
 }
 
 /// A one-line legend across the top of `area`; returns the area below it.
-fn legend_row<DB: DrawingBackend>(area: &Area<DB>, items: &[(String, Mark)]) -> DrawResult<Area<DB>>
+pub(super) fn legend_row<DB: DrawingBackend>(
+    area: &Area<DB>,
+    items: &[(String, Mark)],
+) -> DrawResult<Area<DB>>
 where
     DB::ErrorType: 'static,
 {

@@ -5,7 +5,8 @@
 //! render on machines without system fonts; SVGs name the `sans-serif` family and leave the
 //! text to the viewer.
 
-mod charts;
+pub(crate) mod charts;
+pub mod compare;
 mod labels;
 
 pub use labels::Lang;
@@ -81,7 +82,8 @@ impl ChartKind {
 /// One drawn chart.
 #[derive(Clone, Debug)]
 pub struct RenderedChart {
-    pub kind: ChartKind,
+    /// The file stem under `charts/`.
+    pub stem: String,
     pub title: String,
     pub svg: String,
     pub png: Vec<u8>,
@@ -91,10 +93,7 @@ pub struct RenderedChart {
 #[derive(Debug, thiserror::Error)]
 pub enum PlotError {
     #[error("drawing the {chart} chart failed: {message}")]
-    Draw {
-        chart: &'static str,
-        message: String,
-    },
+    Draw { chart: String, message: String },
     #[error("writing {path}: {source}")]
     Io {
         path: String,
@@ -123,28 +122,56 @@ pub fn register_fonts() {
 /// # Errors
 /// A drawing error from plotters, or PNG encoding.
 pub fn render(kind: ChartKind, r: &RunResults, lang: Lang) -> Result<RenderedChart, PlotError> {
+    struct Run<'a>(ChartKind, &'a RunResults, Lang);
+    impl Drawing for Run<'_> {
+        fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> charts::DrawResult<String>
+        where
+            DB::ErrorType: 'static,
+        {
+            charts::draw(self.0, root, self.1, self.2)
+        }
+    }
+    render_drawing(
+        &Run(kind, r, lang),
+        kind.size(r),
+        kind.file_stem().to_string(),
+    )
+}
+
+/// A chart that can be drawn on any plotters backend; returns its title.
+pub(crate) trait Drawing {
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> charts::DrawResult<String>
+    where
+        DB::ErrorType: 'static;
+}
+
+/// Draws `d` at `size` as SVG and as PNG.
+pub(crate) fn render_drawing(
+    d: &impl Drawing,
+    (w, h): (u32, u32),
+    stem: String,
+) -> Result<RenderedChart, PlotError> {
     register_fonts();
-    let (w, h) = kind.size(r);
     let fail = |message: String| PlotError::Draw {
-        chart: kind.file_stem(),
+        chart: stem.clone(),
         message,
     };
     let mut svg = String::new();
     let title = {
         let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-        let title = charts::draw(kind, &root, r, lang).map_err(|e| fail(e.to_string()))?;
+        let title = d.draw(&root).map_err(|e| fail(e.to_string()))?;
         root.present().map_err(|e| fail(e.to_string()))?;
         title
     };
     let mut rgb = vec![0u8; (w * h * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
-        charts::draw(kind, &root, r, lang).map_err(|e| fail(e.to_string()))?;
+        d.draw(&root).map_err(|e| fail(e.to_string()))?;
         root.present().map_err(|e| fail(e.to_string()))?;
     }
     let png = encode_png(&rgb, w, h).map_err(|e| fail(format!("PNG encoding: {e}")))?;
     Ok(RenderedChart {
-        kind,
+        stem,
         title,
         svg,
         png,
@@ -165,16 +192,29 @@ pub fn render_all(r: &RunResults, lang: Lang, dir: &Path) -> Result<Vec<Rendered
     let mut out = vec![];
     for kind in ChartKind::ALL {
         let chart = render(kind, r, lang)?;
-        for (ext, bytes) in [("svg", chart.svg.as_bytes()), ("png", chart.png.as_slice())] {
-            let path = charts_dir.join(format!("{}.{ext}", kind.file_stem()));
-            write_atomic(&path, |w| w.write_all(bytes)).map_err(|source| PlotError::Io {
-                path: path.display().to_string(),
-                source,
-            })?;
-        }
+        write_chart(&charts_dir, &chart)?;
         out.push(chart);
     }
     Ok(out)
+}
+
+/// Writes `<stem>.svg` and `<stem>.png` into `charts_dir`, each atomically.
+///
+/// # Errors
+/// A file cannot be written.
+pub fn write_chart(charts_dir: &Path, chart: &RenderedChart) -> Result<(), PlotError> {
+    std::fs::create_dir_all(charts_dir).map_err(|source| PlotError::Io {
+        path: charts_dir.display().to_string(),
+        source,
+    })?;
+    for (ext, bytes) in [("svg", chart.svg.as_bytes()), ("png", chart.png.as_slice())] {
+        let path = charts_dir.join(format!("{}.{ext}", chart.stem));
+        write_atomic(&path, |w| w.write_all(bytes)).map_err(|source| PlotError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+    }
+    Ok(())
 }
 
 fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, png::EncodingError> {

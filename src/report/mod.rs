@@ -6,7 +6,9 @@ mod xlsx;
 
 pub use xlsx::write_xlsx;
 
+use crate::compare::CompareFile;
 use crate::output::write_atomic;
+use crate::plot::compare::CompareChart;
 use crate::plot::{self, Lang, RenderedChart};
 use crate::results::RunResults;
 use std::fmt::Write as _;
@@ -37,6 +39,25 @@ pub fn write_all(r: &RunResults, lang: Lang) -> Result<(), ReportError> {
     })?;
     write_xlsx(r, &r.dir.join("summary.xlsx"))
 }
+
+/// The stylesheet of the report pages.
+const STYLE: &str = "\
+body { font-family: \"DejaVu Sans\", Verdana, Arial, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }
+h1 { margin-bottom: 0.2em; }
+.subtitle { color: #666; margin-top: 0; }
+table { border-collapse: collapse; margin: 1em 0; font-size: 0.92em; }
+th, td { border-bottom: 1px solid #ddd; padding: 0.3em 0.7em; text-align: right; }
+td { white-space: nowrap; }
+th { background: #f3f3f3; }
+td.l, th.l { text-align: left; }
+figure { margin: 2em 0; }
+figure svg { width: 100%; height: auto; border: 1px solid #eee; }
+figcaption { color: #555; font-size: 0.9em; }
+.headline td:first-child { text-align: left; }
+details { margin: 1em 0; }
+code { font-size: 0.9em; }
+.wrap { white-space: normal; }
+";
 
 /// Escapes text for HTML.
 fn esc(s: &str) -> String {
@@ -71,21 +92,7 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>wijksim: {name}</title>
 <style>
-body {{ font-family: "DejaVu Sans", Verdana, Arial, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }}
-h1 {{ margin-bottom: 0.2em; }}
-.subtitle {{ color: #666; margin-top: 0; }}
-table {{ border-collapse: collapse; margin: 1em 0; font-size: 0.92em; }}
-th, td {{ border-bottom: 1px solid #ddd; padding: 0.3em 0.7em; text-align: right; }}
-td {{ white-space: nowrap; }}
-th {{ background: #f3f3f3; }}
-td.l, th.l {{ text-align: left; }}
-figure {{ margin: 2em 0; }}
-figure svg {{ width: 100%; height: auto; border: 1px solid #eee; }}
-figcaption {{ color: #555; font-size: 0.9em; }}
-.headline td:first-child {{ text-align: left; }}
-details {{ margin: 1em 0; }}
-code {{ font-size: 0.9em; }}
-</style>
+{style}</style>
 </head>
 <body>
 <h1>{name}</h1>
@@ -93,6 +100,7 @@ code {{ font-size: 0.9em; }}
 <p>{description}</p>
 "#,
         code = lang.code(),
+        style = STYLE,
         name = esc(&s.scenario),
         draws = lang.number(s.draws as f64, 0),
         draws_l = l("draws", "trekkingen"),
@@ -215,10 +223,10 @@ code {{ font-size: 0.9em; }}
         let _ = writeln!(
             h,
             "<figure id=\"{}\">\n{}\n<figcaption>{} <code>charts/{}.png</code>, <code>.svg</code></figcaption>\n</figure>",
-            c.kind.file_stem(),
+            c.stem,
             inline_svg(&c.svg),
             esc(&c.title),
-            c.kind.file_stem()
+            c.stem
         );
     }
 
@@ -374,6 +382,131 @@ code {{ font-size: 0.9em; }}
         )
     );
     h
+}
+
+/// Draws the comparison charts into `dir/charts/` and writes `compare.html`.
+///
+/// # Errors
+/// Drawing or writing failed.
+pub fn compare_report(f: &CompareFile, dir: &Path, lang: Lang) -> Result<(), ReportError> {
+    let mut charts = vec![];
+    for kind in CompareChart::all(f) {
+        let chart = plot::compare::render(kind, f, lang)?;
+        plot::write_chart(&dir.join("charts"), &chart)?;
+        charts.push(chart);
+    }
+    let l = |en, nl| lang.t(en, nl);
+    let pct = |x: f64| lang.pct(x, 1);
+    let pp = |x: f64| format!("{} pp", lang.number(100.0 * x, 1));
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>wijksim: {}</title>\n<style>{}</style>\n</head>\n<body>\n<h1>{}</h1>\n<p class=\"subtitle\">{} {} · seed {} · {}-{} · {}</p>\n",
+        lang.code(),
+        esc(l("comparison", "vergelijking")),
+        STYLE,
+        esc(&format!(
+            "{}: {}",
+            l("Comparison", "Vergelijking"),
+            f.scenarios
+                .iter()
+                .map(|s| s.scenario.as_str())
+                .collect::<Vec<_>>()
+                .join(" · ")
+        )),
+        lang.number(f.draws as f64, 0),
+        l("draws", "trekkingen"),
+        f.seed,
+        f.first_year,
+        f.last_year,
+        l(
+            "every scenario sees the same draws (common random numbers), so differences are measured draw by draw",
+            "elk scenario ziet dezelfde trekkingen (gemeenschappelijke toevalsgetallen): verschillen zijn per trekking gemeten"
+        ),
+    );
+    let _ = write!(
+        h,
+        "<h2>{}</h2>\n<table>\n<tr><th class=\"l\">{}</th><th class=\"l\">{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n",
+        l("Scenarios", "Scenario's"),
+        l("scenario", "scenario"),
+        l("description", "beschrijving"),
+        l("closure (median)", "gedicht (mediaan)"),
+        l("90% interval", "90%-interval"),
+        l("P(halved)", "P(gehalveerd)"),
+        l("P(breach)", "P(overschrijding)"),
+    );
+    for s in &f.scenarios {
+        let _ = writeln!(
+            h,
+            "<tr><td class=\"l\">{}</td><td class=\"l wrap\">{}</td><td>{}</td><td>{} {} {}</td><td>{}</td><td>{}</td></tr>",
+            esc(&s.scenario),
+            esc(&s.description),
+            pct(s.gap_closure.q50),
+            pct(s.gap_closure.q05),
+            l("to", "tot"),
+            pct(s.gap_closure.q95),
+            pct(s.p_halved.p),
+            pct(s.p_any_breach.p),
+        );
+    }
+    h.push_str("</table>\n");
+    let _ = write!(
+        h,
+        "<h2>{}</h2>\n<table>\n<tr><th class=\"l\">{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n",
+        l("Paired differences", "Verschillen per trekking"),
+        l("comparison", "vergelijking"),
+        l("closure (mean ± SE)", "gedicht (gem. ± fout)"),
+        l("90% of draws", "90% van de trekkingen"),
+        l("P(better)", "P(beter)"),
+        l("P(halved)", "P(gehalveerd)"),
+        l("P(breach)", "P(overschrijding)"),
+        l(
+            "realised wijk investment",
+            "gerealiseerde investering wijken"
+        ),
+        l("variance reduction", "variantiereductie"),
+    );
+    for c in &f.comparisons {
+        let d = &c.gap_closure_difference;
+        let _ = writeln!(
+            h,
+            "<tr><td class=\"l\">{} − {}</td><td>{} ± {}</td><td>{} {} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}×</td></tr>",
+            esc(&c.scenario),
+            esc(&c.against),
+            pp(d.mean),
+            pp(d.mcse),
+            pp(d.q05),
+            l("to", "tot"),
+            pp(d.q95),
+            pct(c.p_better.p),
+            pp(c.p_halved_difference.mean),
+            pp(c.p_breach_difference.mean),
+            lang.eur_mln(c.realised_wijk_investment_difference_eur.mean),
+            if c.variance_reduction.factor.is_finite() {
+                lang.number(c.variance_reduction.factor, 0)
+            } else {
+                "∞".into()
+            },
+        );
+    }
+    h.push_str("</table>\n");
+    let _ = writeln!(h, "<h2>{}</h2>", l("Charts", "Grafieken"));
+    for c in &charts {
+        let _ = writeln!(
+            h,
+            "<figure id=\"{}\">\n{}\n<figcaption>{} <code>charts/{}.png</code>, <code>.svg</code></figcaption>\n</figure>",
+            c.stem,
+            inline_svg(&c.svg),
+            esc(&c.title),
+            c.stem
+        );
+    }
+    h.push_str("</body>\n</html>\n");
+    let path = dir.join("compare.html");
+    write_atomic(&path, |w| w.write_all(h.as_bytes())).map_err(|e| ReportError::Write {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })
 }
 
 /// Writes a report for a run directory: loads the results and calls [`write_all`].

@@ -288,6 +288,7 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
             message: format!("cannot read the scenario file: {e}"),
         }])
     })?;
+    let text = inherit(path, text).map_err(|p| fail(vec![p]))?;
     let (raw, unknown) = parse(&text).map_err(|p| fail(vec![p]))?;
     let mut problems = Problems::default();
     for key in unknown {
@@ -298,6 +299,116 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         Some(s) if problems.is_empty() => Ok(s),
         _ => Err(fail(problems.0)),
     }
+}
+
+/// Resolves `extends = "parent.toml"`: the parent (itself possibly extending another) is
+/// loaded relative to this file and this file's tables are merged over it. Tables merge key
+/// by key; arrays (such as `[[indicators]]`), distribution tables (with `dist`) and year
+/// schedules are replaced whole; `name` and `description` are never inherited; a child that
+/// gives its own `[[indicators]]` does not inherit the parent's `spillover` either (it names
+/// the parent's indicators). A parent's `data.wijken` stays relative to the parent. Returns the merged document as TOML text (or
+/// `text` unchanged when it extends nothing).
+fn inherit(path: &Path, text: String) -> Result<String, Problem> {
+    let table = match text.parse::<toml::Table>() {
+        Ok(t) => t,
+        // Syntax errors are reported with their location by `parse`.
+        Err(_) => return Ok(text),
+    };
+    if !table.contains_key("extends") {
+        return Ok(text);
+    }
+    let mut chain = vec![];
+    let merged = merged_table(path, table, &mut chain)?;
+    toml::to_string(&merged).map_err(|e| Problem {
+        path: "extends".into(),
+        message: format!("cannot merge the parent scenario: {e}"),
+    })
+}
+
+fn merged_table(
+    path: &Path,
+    mut table: toml::Table,
+    chain: &mut Vec<PathBuf>,
+) -> Result<toml::Table, Problem> {
+    let here = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    if chain.contains(&here) {
+        let cycle: Vec<String> = chain
+            .iter()
+            .chain(std::iter::once(&here))
+            .map(|p| p.display().to_string())
+            .collect();
+        return Err(Problem {
+            path: "extends".into(),
+            message: format!(
+                "scenarios extend each other in a cycle: {}",
+                cycle.join(" -> ")
+            ),
+        });
+    }
+    chain.push(here);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    // This file's data path, relative to this file: made absolute so that a child in another
+    // folder still finds it.
+    if let Some(toml::Value::Table(data)) = table.get_mut("data")
+        && let Some(toml::Value::String(w)) = data.get_mut("wijken")
+    {
+        let abs = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        *w = abs.join(&*w).display().to_string();
+    }
+    let Some(parent) = table.remove("extends") else {
+        return Ok(table);
+    };
+    let toml::Value::String(parent) = parent else {
+        return Err(Problem {
+            path: "extends".into(),
+            message: format!("must be the path of a scenario file, got {parent}"),
+        });
+    };
+    let parent_path = dir.join(&parent);
+    let parent_text = std::fs::read_to_string(&parent_path).map_err(|e| Problem {
+        path: "extends".into(),
+        message: format!(
+            "cannot read the parent scenario {}: {e}",
+            parent_path.display()
+        ),
+    })?;
+    let parent_table = parent_text.parse::<toml::Table>().map_err(|e| Problem {
+        path: "extends".into(),
+        message: format!(
+            "the parent scenario {} is not valid TOML: {}",
+            parent_path.display(),
+            e.message().trim()
+        ),
+    })?;
+    let mut base = merged_table(&parent_path, parent_table, chain)?;
+    base.remove("name");
+    base.remove("description");
+    if table.contains_key("indicators") {
+        // The parent's spillover matrix names the parent's indicators.
+        base.remove("spillover");
+    }
+    merge(&mut base, table);
+    Ok(base)
+}
+
+/// Merges `over` into `base`: tables key by key, everything else replaced.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (k, v) in over {
+        match (base.get_mut(&k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) if !replaced_whole(&o) => {
+                merge(b, o)
+            }
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+}
+
+/// Distribution tables and year schedules are one value: a child replaces them whole.
+fn replaced_whole(t: &toml::Table) -> bool {
+    t.contains_key("dist")
+        || (!t.is_empty() && t.keys().all(|k| k.chars().all(|c| c.is_ascii_digit())))
 }
 
 /// Parses TOML into the raw form, returning the paths of unknown keys.
@@ -363,6 +474,7 @@ fn known_keys(parent: &[&str]) -> &'static [&'static str] {
     use params::{RawCorporation, RawGaps, RawMunicipality, RawProperty};
     match parent {
         [] => &[
+            "extends",
             "name",
             "description",
             "run",

@@ -93,6 +93,8 @@ impl<'de> Deserialize<'de> for RawSchedule {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct RawScenario {
+    /// A parent scenario this one overrides (resolved by the loader before this struct).
+    pub extends: Option<String>,
     pub name: Option<String>,
     pub description: Option<String>,
     pub run: RawRun,
