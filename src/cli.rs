@@ -39,6 +39,8 @@ enum Command {
     },
     /// Run scenarios on the same draws and compare each with the first, draw by draw.
     Compare(CompareArgs),
+    /// Run a scenario over a grid of one or two levers, every point on the same draws.
+    Sweep(SweepArgs),
     /// Redraw the charts, report.html and summary.xlsx of a finished run from its files.
     Report {
         /// The run directory (holds summary.json, yearly.csv, meta.json).
@@ -113,6 +115,23 @@ struct CompareArgs {
     present: PresentArgs,
 }
 
+#[derive(clap::Args)]
+struct SweepArgs {
+    /// Scenario file.
+    scenario: PathBuf,
+    /// A lever: a dotted scenario key and its values, e.g.
+    /// municipalities.defaults.budget_per_resident=100,150,200. Give one or two.
+    #[arg(long = "set", required = true, value_name = "PATH=V1,V2,...")]
+    set: Vec<crate::sweep::Lever>,
+    #[command(flatten)]
+    draw: DrawArgs,
+    /// Output directory (default: output/sweep_<scenario>).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    present: PresentArgs,
+}
+
 /// Bad input: exit code 2.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -137,6 +156,7 @@ pub fn main() -> ExitCode {
             scenarios,
         } => validate(&scenarios, resolved),
         Command::Compare(args) => compare(args),
+        Command::Sweep(args) => sweep(args),
         Command::Report { run_dir, lang } => report::report_dir(&run_dir, lang),
         Command::List { dir } => list(&dir),
     };
@@ -272,6 +292,62 @@ fn compare(args: CompareArgs) -> anyhow::Result<()> {
     }
     if !args.present.quiet {
         print!("{}", crate::compare::terminal(&result));
+        println!("\nResults in {}", dir.display());
+    }
+    Ok(())
+}
+
+fn sweep(args: SweepArgs) -> anyhow::Result<()> {
+    if args.set.len() > 2 {
+        return Err(BadInput(format!(
+            "give one or two levers (--set), got {}",
+            args.set.len()
+        ))
+        .into());
+    }
+    if args.draw.draws == Some(0) {
+        return Err(BadInput("--draws must be at least 1".into()).into());
+    }
+    // Check every grid point's scenario before running any, so bad values fail fast.
+    for lever in &args.set {
+        for v in &lever.values {
+            scenario::load_with(&args.scenario, &[(lever.path.clone(), *v)])?;
+        }
+    }
+    let result = match crate::sweep::run(
+        &args.scenario,
+        &args.set,
+        args.draw.draws,
+        args.draw.seed,
+        args.draw.threads,
+    ) {
+        Ok(r) => r,
+        Err(crate::sweep::SweepError::Scenario(e)) => return Err(e.into()),
+        Err(e) => return Err(e.into()),
+    };
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("sweep_{}", result.scenario)));
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("cannot create the output directory {}", dir.display()))?;
+    output::write_json(&dir.join("sweep.json"), &result).context("cannot write sweep.json")?;
+    output::write_atomic(&dir.join("sweep.csv"), |w| {
+        let mut csv = csv::Writer::from_writer(w);
+        for row in crate::sweep::csv_rows(&result) {
+            csv.write_record(&row)?;
+        }
+        csv.flush()
+    })
+    .context("cannot write sweep.csv")?;
+    if !args.present.no_charts {
+        for chart in crate::plot::sweep::SweepChart::ALL {
+            let drawn = crate::plot::sweep::render(chart, &result, args.present.lang)?;
+            crate::plot::write_chart(&dir.join("charts"), &drawn)?;
+        }
+    }
+    if !args.present.quiet {
+        print!("{}", crate::sweep::terminal(&result));
         println!("\nResults in {}", dir.display());
     }
     Ok(())

@@ -20,3 +20,4 @@ pub mod rng;
 pub mod scenario;
 pub mod schedule;
 pub mod stats;
+pub mod sweep;

@@ -8,6 +8,7 @@
 pub(crate) mod charts;
 pub mod compare;
 mod labels;
+pub mod sweep;
 
 pub use labels::Lang;
 

@@ -278,6 +278,16 @@ impl fmt::Display for ScenarioError {
 /// out of range, bad distributions, a correlation matrix that is not positive definite, a
 /// missing or malformed wijk table.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    load_with(path, &[])
+}
+
+/// Like [`load`], with values set at dotted paths after inheritance, as if the file said so
+/// (`("municipalities.defaults.cut_depth", 0.3)`). Used by sweeps; a path that is not a
+/// scenario key is reported like an unknown key in the file.
+///
+/// # Errors
+/// As [`load`], and a path that runs through a value that is not a table.
+pub fn load_with(path: &Path, set: &[(String, f64)]) -> Result<Scenario, ScenarioError> {
     let fail = |problems: Vec<Problem>| ScenarioError {
         file: path.to_path_buf(),
         problems,
@@ -288,8 +298,23 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
             message: format!("cannot read the scenario file: {e}"),
         }])
     })?;
+    let original = text.clone();
     let text = inherit(path, text).map_err(|p| fail(vec![p]))?;
-    let (raw, unknown) = parse(&text).map_err(|p| fail(vec![p]))?;
+    let text = if set.is_empty() {
+        text
+    } else {
+        set_values(&text, set).map_err(|p| fail(vec![p]))?
+    };
+    let rewritten = text != original;
+    let (raw, unknown) = parse(&text).map_err(|mut p| {
+        if rewritten {
+            // Lines and columns would point into the merged document, not a file.
+            if let Some(i) = p.message.find(" (line ") {
+                p.message.truncate(i);
+            }
+        }
+        fail(vec![p])
+    })?;
     let mut problems = Problems::default();
     for key in unknown {
         let (path, message) = unknown_key(&key);
@@ -299,6 +324,41 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         Some(s) if problems.is_empty() => Ok(s),
         _ => Err(fail(problems.0)),
     }
+}
+
+/// Sets `value` at each dotted path of the document `text` (creating tables on the way).
+fn set_values(text: &str, set: &[(String, f64)]) -> Result<String, Problem> {
+    let Ok(mut table) = text.parse::<toml::Table>() else {
+        // Syntax errors are reported with their location by `parse`.
+        return Ok(text.to_string());
+    };
+    for (path, value) in set {
+        let keys: Vec<&str> = path.split('.').collect();
+        let (last, parents) = keys.split_last().expect("split yields one key at least");
+        let mut t = &mut table;
+        for (i, k) in parents.iter().enumerate() {
+            let entry = t
+                .entry(k.to_string())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            t = match entry {
+                toml::Value::Table(inner) => inner,
+                _ => {
+                    return Err(Problem {
+                        path: path.clone(),
+                        message: format!(
+                            "cannot set it: `{}` is a value, not a table",
+                            keys[..=i].join(".")
+                        ),
+                    });
+                }
+            };
+        }
+        t.insert(last.to_string(), toml::Value::Float(*value));
+    }
+    toml::to_string(&table).map_err(|e| Problem {
+        path: "(set)".into(),
+        message: format!("cannot apply the values: {e}"),
+    })
 }
 
 /// Resolves `extends = "parent.toml"`: the parent (itself possibly extending another) is
@@ -424,7 +484,7 @@ pub fn parse(text: &str) -> Result<(raw::RawScenario, Vec<String>), Problem> {
             .unwrap_or_default();
         Problem {
             path,
-            message: format!("{}{at}", e.message().trim()),
+            message: format!("{}{at}", plain(e.message().trim())),
         }
     };
     let de = toml::Deserializer::parse(text).map_err(|e| located(&e, "(syntax)".into()))?;
@@ -438,6 +498,24 @@ pub fn parse(text: &str) -> Result<(raw::RawScenario, Vec<String>), Problem> {
         Ok(r) => Ok((r, unknown)),
         Err(e) => Err(located(&e, track.path().to_string())),
     }
+}
+
+/// Replaces serde's names of internal types ("expected struct RawGaps") by what the file
+/// should hold ("expected a table").
+fn plain(message: &str) -> String {
+    let mut out = String::new();
+    let mut rest = message;
+    while let Some(i) = rest.find("struct Raw") {
+        out.push_str(&rest[..i]);
+        out.push_str("a table");
+        let after = &rest[i + "struct Raw".len()..];
+        let end = after
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(after.len());
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The field path and message for an unknown key as serde_ignored reports it
