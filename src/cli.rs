@@ -1,11 +1,13 @@
 //! The command line: `wijksim run`, `wijksim validate`, `wijksim list`.
 //!
-//! Exit codes: 0 success, 1 a run that failed, 2 bad input (a scenario or argument).
+//! Exit codes: 0 success, 1 a run that failed, 2 bad input (a scenario, data file, argument
+//! or occupied output directory), 130 interrupted (Ctrl-C, SIGTERM).
 
-use crate::engine::{self, RunOptions};
+use crate::engine::{self, Cancel, RunOptions};
 use crate::output::{self, DrawsWriter, Meta};
 use crate::plot::Lang;
 use crate::report;
+use crate::rundir;
 use crate::scenario::{self, Scenario};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -82,6 +84,10 @@ struct PresentArgs {
     /// Print nothing but errors.
     #[arg(short, long)]
     quiet: bool,
+    /// Replace the results in an occupied output directory, and run work estimated to take
+    /// more than a day.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(clap::Args)]
@@ -97,6 +103,12 @@ struct RunArgs {
     /// Also write draws.csv: one row per (draw, wijk) with the sampled parameters and outcomes.
     #[arg(long)]
     save_draws: bool,
+    /// Replay only draw N and print its yearly state (writes nothing).
+    #[arg(long, value_name = "N")]
+    only_draw: Option<u64>,
+    /// With --only-draw: also print every wijk's composite gap per year.
+    #[arg(long)]
+    trace: bool,
     #[command(flatten)]
     present: PresentArgs,
 }
@@ -149,14 +161,25 @@ pub fn main() -> ExitCode {
             };
         }
     };
+    let cancel = Cancel::default();
+    let handler = cancel.clone();
+    // Ctrl-C or SIGTERM: stop at the next chunk and clean up; a second one aborts at once
+    // (the output directory then has no completion marker).
+    let _ = ctrlc::set_handler(move || {
+        if handler.is_cancelled() {
+            std::process::exit(130);
+        }
+        handler.cancel();
+        eprintln!("\nstopping at the next chunk of draws (Ctrl-C again aborts at once)");
+    });
     let result = match cli.command {
-        Command::Run(args) => run(args),
+        Command::Run(args) => run(args, &cancel),
         Command::Validate {
             resolved,
             scenarios,
         } => validate(&scenarios, resolved),
-        Command::Compare(args) => compare(args),
-        Command::Sweep(args) => sweep(args),
+        Command::Compare(args) => compare(args, &cancel),
+        Command::Sweep(args) => sweep(args, &cancel),
         Command::Report { run_dir, lang } => report::report_dir(&run_dir, lang),
         Command::List { dir } => list(&dir),
     };
@@ -164,7 +187,9 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
-            if e.downcast_ref::<BadInput>().is_some()
+            if e.downcast_ref::<Interrupted>().is_some() {
+                ExitCode::from(130)
+            } else if e.downcast_ref::<BadInput>().is_some()
                 || e.downcast_ref::<scenario::ScenarioError>().is_some()
             {
                 ExitCode::from(2)
@@ -175,7 +200,87 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run(args: RunArgs) -> anyhow::Result<()> {
+/// A run, comparison or sweep stopped by Ctrl-C or a termination signal: exit code 130.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Interrupted(String);
+
+/// The number of worker threads a `--threads` value means (0: one per core).
+fn effective_threads(threads: usize) -> usize {
+    if threads == 0 {
+        rayon::current_num_threads()
+    } else {
+        threads
+    }
+}
+
+/// Refuses work that would take more than a day unless forced, saying the estimate.
+fn check_size(what: &str, seconds: f64, disk_bytes: f64, force: bool) -> anyhow::Result<()> {
+    const DAY: f64 = 86_400.0;
+    const DISK: f64 = 50e9;
+    if force || (seconds <= DAY && disk_bytes <= DISK) {
+        return Ok(());
+    }
+    Err(BadInput(format!(
+        "{what} would take about {:.1} hours on this machine{}; reduce --draws, or pass --force to run it anyway",
+        seconds / 3600.0,
+        if disk_bytes > DISK {
+            format!(" and write about {:.0} GB of draws.csv", disk_bytes / 1e9)
+        } else {
+            String::new()
+        }
+    ))
+    .into())
+}
+
+/// Prepares an output directory, mapping an occupied one to bad input.
+fn prepare_dir(dir: &Path, force: bool) -> anyhow::Result<()> {
+    match rundir::prepare(dir, force) {
+        Err(e @ rundir::RunDirError::Occupied { .. }) => Err(BadInput(e.to_string()).into()),
+        r => Ok(r?),
+    }
+}
+
+/// Runs `work` into `dir`; on failure or interruption removes what it wrote, so that nothing
+/// remains that could be taken for a result; on success writes the completion marker last.
+fn into_dir<T>(
+    dir: &Path,
+    command: &str,
+    cancel: &Cancel,
+    work: impl FnOnce() -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let result = work().and_then(|t| {
+        if cancel.is_cancelled() {
+            Err(Interrupted("interrupted".into()).into())
+        } else {
+            rundir::complete(dir, command)?;
+            Ok(t)
+        }
+    });
+    result.map_err(|e| {
+        rundir::discard(dir);
+        let interrupted = e.downcast_ref::<Interrupted>().is_some()
+            || matches!(
+                e.downcast_ref::<engine::RunError>(),
+                Some(engine::RunError::Interrupted { .. })
+            )
+            || matches!(
+                e.downcast_ref::<crate::compare::CompareError>(),
+                Some(crate::compare::CompareError::Interrupted { .. })
+            );
+        if interrupted {
+            Interrupted(format!(
+                "{e}; stopped cleanly, nothing was kept in {}",
+                dir.display()
+            ))
+            .into()
+        } else {
+            e.context(format!("nothing was kept in {}", dir.display()))
+        }
+    })
+}
+
+fn run(args: RunArgs, cancel: &Cancel) -> anyhow::Result<()> {
     let mut sc: Scenario = scenario::load(&args.scenario)?;
     if let Some(n) = args.draw.draws {
         if n == 0 {
@@ -186,64 +291,81 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     if let Some(s) = args.draw.seed {
         sc.run.seed = s;
     }
+    if let Some(d) = args.only_draw {
+        print!("{}", crate::trace::trace(&sc, sc.run.seed, d, args.trace));
+        return Ok(());
+    }
+    if args.trace {
+        return Err(BadInput("--trace needs --only-draw N: the draw to replay".into()).into());
+    }
+    let threads = effective_threads(args.draw.threads);
+    let estimate = engine::estimate(&sc, sc.run.draws, threads);
+    let disk = if args.save_draws {
+        output::draws_csv_bytes(&sc, sc.run.draws)
+    } else {
+        0.0
+    };
+    check_size("this run", estimate, disk, args.present.force)?;
     let dir = args
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(&sc.name));
-    std::fs::create_dir_all(&dir)
-        .with_context(|| format!("cannot create the run directory {}", dir.display()))?;
+    prepare_dir(&dir, args.present.force)?;
     let opts = RunOptions {
         draws: sc.run.draws,
         seed: sc.run.seed,
         threads: args.draw.threads,
         progress: !args.present.quiet,
+        cancel: cancel.clone(),
     };
-    let threads = if args.draw.threads == 0 {
-        rayon::current_num_threads()
-    } else {
-        args.draw.threads
-    };
-
-    let started = Instant::now();
-    let aggregate = if args.save_draws {
-        let writer = Mutex::new(
-            DrawsWriter::create(&dir.join("draws.csv"), &sc).context("cannot create draws.csv")?,
-        );
-        let mut sink =
-            |o: &crate::model::DrawOutcome| writer.lock().expect("draws writer").write(&sc, o);
-        let a = engine::run(&sc, &opts, Some(&mut sink))?;
-        writer
-            .into_inner()
-            .expect("draws writer")
-            .finish()
-            .context("cannot finish draws.csv")?;
-        a
-    } else {
-        engine::run(&sc, &opts, None)?
-    };
-    let wall = started.elapsed().as_secs_f64();
-
-    let summary = output::summary(&sc, &aggregate);
-    let meta = Meta {
-        scenario: sc.name.clone(),
-        scenario_file: sc.file.display().to_string(),
-        scenario_hash: sc.hash.clone(),
-        seed: sc.run.seed,
-        draws: sc.run.draws,
-        threads,
-        wijksim_version: env!("CARGO_PKG_VERSION").into(),
-        wall_time_s: wall,
-        draws_per_s: sc.run.draws as f64 / wall.max(1e-9),
-    };
-    output::write_json(&dir.join("summary.json"), &summary).context("cannot write summary.json")?;
-    output::write_yearly(&dir.join("yearly.csv"), &sc, &aggregate)
-        .context("cannot write yearly.csv")?;
-    output::write_wijken(&dir.join("wijken.csv"), &summary).context("cannot write wijken.csv")?;
-    output::write_json(&dir.join("scenario.json"), &sc).context("cannot write scenario.json")?;
-    output::write_json(&dir.join("meta.json"), &meta).context("cannot write meta.json")?;
-    if !args.present.no_charts {
-        report::report_dir(&dir, args.present.lang).context("cannot draw the charts and report")?;
-    }
+    let (summary, meta) = into_dir(&dir, "run", cancel, || {
+        let started = Instant::now();
+        let aggregate = if args.save_draws {
+            let writer = Mutex::new(
+                DrawsWriter::create(&dir.join("draws.csv"), &sc)
+                    .context("cannot create draws.csv")?,
+            );
+            let mut sink =
+                |o: &crate::model::DrawOutcome| writer.lock().expect("draws writer").write(&sc, o);
+            let a = engine::run(&sc, &opts, Some(&mut sink))?;
+            writer
+                .into_inner()
+                .expect("draws writer")
+                .finish()
+                .context("cannot finish draws.csv")?;
+            a
+        } else {
+            engine::run(&sc, &opts, None)?
+        };
+        let wall = started.elapsed().as_secs_f64();
+        let summary = output::summary(&sc, &aggregate);
+        let meta = Meta {
+            scenario: sc.name.clone(),
+            scenario_file: sc.file.display().to_string(),
+            scenario_hash: sc.hash.clone(),
+            seed: sc.run.seed,
+            draws: sc.run.draws,
+            threads,
+            wijksim_version: env!("CARGO_PKG_VERSION").into(),
+            wall_time_s: wall,
+            draws_per_s: sc.run.draws as f64 / wall.max(1e-9),
+        };
+        output::write_json(&dir.join("summary.json"), &summary)
+            .context("cannot write summary.json")?;
+        output::write_yearly(&dir.join("yearly.csv"), &sc, &aggregate)
+            .context("cannot write yearly.csv")?;
+        output::write_wijken(&dir.join("wijken.csv"), &summary)
+            .context("cannot write wijken.csv")?;
+        output::write_json(&dir.join("scenario.json"), &sc)
+            .context("cannot write scenario.json")?;
+        output::write_json(&dir.join("meta.json"), &meta).context("cannot write meta.json")?;
+        if !args.present.no_charts {
+            let results = crate::results::RunResults::load(&dir)?;
+            report::write_all(&results, args.present.lang)
+                .context("cannot draw the charts and report")?;
+        }
+        Ok((summary, meta))
+    })?;
     if !args.present.quiet {
         print!("{}", output::terminal(&summary, &meta));
         println!("\nResults in {}", dir.display());
@@ -251,7 +373,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn compare(args: CompareArgs) -> anyhow::Result<()> {
+fn compare(args: CompareArgs, cancel: &Cancel) -> anyhow::Result<()> {
     let scenarios = args
         .scenarios
         .iter()
@@ -262,34 +384,44 @@ fn compare(args: CompareArgs) -> anyhow::Result<()> {
     if draws == 0 {
         return Err(BadInput("--draws must be at least 1".into()).into());
     }
+    if let Err(e) = crate::compare::check_comparable(&scenarios) {
+        return Err(BadInput(e.to_string()).into());
+    }
+    let threads = effective_threads(args.draw.threads);
+    let seconds: f64 = scenarios
+        .iter()
+        .map(|s| engine::estimate(s, draws, threads))
+        .sum();
+    check_size("this comparison", seconds, 0.0, args.present.force)?;
     let opts = crate::compare::CompareOptions {
         draws,
         seed: args.draw.seed.unwrap_or(first.run.seed),
         threads: args.draw.threads,
+        cancel: cancel.clone(),
     };
-    if let Err(e) = crate::compare::check_comparable(&scenarios) {
-        return Err(BadInput(e.to_string()).into());
-    }
     let dir = args.out.clone().unwrap_or_else(|| {
         let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
         Path::new("output").join(format!("compare_{}", names.join("_")))
     });
-    std::fs::create_dir_all(&dir)
-        .with_context(|| format!("cannot create the output directory {}", dir.display()))?;
-    let result = crate::compare::run(&scenarios, &opts)?;
-    output::write_json(&dir.join("compare.json"), &result).context("cannot write compare.json")?;
-    output::write_atomic(&dir.join("compare.csv"), |w| {
-        let mut csv = csv::Writer::from_writer(w);
-        for row in crate::compare::csv_rows(&result) {
-            csv.write_record(&row)?;
+    prepare_dir(&dir, args.present.force)?;
+    let result = into_dir(&dir, "compare", cancel, || {
+        let result = crate::compare::run(&scenarios, &opts)?;
+        output::write_json(&dir.join("compare.json"), &result)
+            .context("cannot write compare.json")?;
+        output::write_atomic(&dir.join("compare.csv"), |w| {
+            let mut csv = csv::Writer::from_writer(w);
+            for row in crate::compare::csv_rows(&result) {
+                csv.write_record(&row)?;
+            }
+            csv.flush()
+        })
+        .context("cannot write compare.csv")?;
+        if !args.present.no_charts {
+            report::compare_report(&result, &dir, args.present.lang)
+                .context("cannot draw the comparison charts and report")?;
         }
-        csv.flush()
-    })
-    .context("cannot write compare.csv")?;
-    if !args.present.no_charts {
-        report::compare_report(&result, &dir, args.present.lang)
-            .context("cannot draw the comparison charts and report")?;
-    }
+        Ok(result)
+    })?;
     if !args.present.quiet {
         print!("{}", crate::compare::terminal(&result));
         println!("\nResults in {}", dir.display());
@@ -297,7 +429,7 @@ fn compare(args: CompareArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn sweep(args: SweepArgs) -> anyhow::Result<()> {
+fn sweep(args: SweepArgs, cancel: &Cancel) -> anyhow::Result<()> {
     if args.set.len() > 2 {
         return Err(BadInput(format!(
             "give one or two levers (--set), got {}",
@@ -308,44 +440,57 @@ fn sweep(args: SweepArgs) -> anyhow::Result<()> {
     if args.draw.draws == Some(0) {
         return Err(BadInput("--draws must be at least 1".into()).into());
     }
-    // Check every grid point's scenario before running any, so bad values fail fast.
+    // Check every lever value before running any, so bad values fail fast.
+    let mut sc = None;
     for lever in &args.set {
         for v in &lever.values {
-            scenario::load_with(&args.scenario, &[(lever.path.clone(), *v)])?;
+            sc = Some(scenario::load_with(
+                &args.scenario,
+                &[(lever.path.clone(), *v)],
+            )?);
         }
     }
-    let result = match crate::sweep::run(
-        &args.scenario,
-        &args.set,
-        args.draw.draws,
-        args.draw.seed,
-        args.draw.threads,
-    ) {
-        Ok(r) => r,
-        Err(crate::sweep::SweepError::Scenario(e)) => return Err(e.into()),
-        Err(e) => return Err(e.into()),
-    };
+    let sc = sc.expect("clap requires at least one --set");
+    let threads = effective_threads(args.draw.threads);
+    let points: usize = args.set.iter().map(|l| l.values.len()).product();
+    let draws = args.draw.draws.unwrap_or(sc.run.draws);
+    check_size(
+        "this sweep",
+        points as f64 * engine::estimate(&sc, draws, threads),
+        0.0,
+        args.present.force,
+    )?;
     let dir = args
         .out
         .clone()
-        .unwrap_or_else(|| Path::new("output").join(format!("sweep_{}", result.scenario)));
-    std::fs::create_dir_all(&dir)
-        .with_context(|| format!("cannot create the output directory {}", dir.display()))?;
-    output::write_json(&dir.join("sweep.json"), &result).context("cannot write sweep.json")?;
-    output::write_atomic(&dir.join("sweep.csv"), |w| {
-        let mut csv = csv::Writer::from_writer(w);
-        for row in crate::sweep::csv_rows(&result) {
-            csv.write_record(&row)?;
+        .unwrap_or_else(|| Path::new("output").join(format!("sweep_{}", sc.name)));
+    prepare_dir(&dir, args.present.force)?;
+    let result = into_dir(&dir, "sweep", cancel, || {
+        let result = crate::sweep::run(
+            &args.scenario,
+            &args.set,
+            args.draw.draws,
+            args.draw.seed,
+            args.draw.threads,
+            cancel,
+        )?;
+        output::write_json(&dir.join("sweep.json"), &result).context("cannot write sweep.json")?;
+        output::write_atomic(&dir.join("sweep.csv"), |w| {
+            let mut csv = csv::Writer::from_writer(w);
+            for row in crate::sweep::csv_rows(&result) {
+                csv.write_record(&row)?;
+            }
+            csv.flush()
+        })
+        .context("cannot write sweep.csv")?;
+        if !args.present.no_charts {
+            for chart in crate::plot::sweep::SweepChart::ALL {
+                let drawn = crate::plot::sweep::render(chart, &result, args.present.lang)?;
+                crate::plot::write_chart(&dir.join("charts"), &drawn)?;
+            }
         }
-        csv.flush()
-    })
-    .context("cannot write sweep.csv")?;
-    if !args.present.no_charts {
-        for chart in crate::plot::sweep::SweepChart::ALL {
-            let drawn = crate::plot::sweep::render(chart, &result, args.present.lang)?;
-            crate::plot::write_chart(&dir.join("charts"), &drawn)?;
-        }
-    }
+        Ok(result)
+    })?;
     if !args.present.quiet {
         print!("{}", crate::sweep::terminal(&result));
         println!("\nResults in {}", dir.display());
@@ -359,12 +504,7 @@ fn validate(files: &[PathBuf], resolved: bool) -> anyhow::Result<()> {
         match scenario::load(f) {
             Ok(sc) if resolved => println!("{}", serde_json::to_string_pretty(&sc)?),
             Ok(sc) => {
-                let uncertain = sc
-                    .params
-                    .params
-                    .iter()
-                    .filter(|p| !p.param.is_constant())
-                    .count();
+                let uncertain = sc.params.uncertain();
                 println!(
                     "ok: {} ({}): {} wijken in {} municipalities, {} indicators, {} uncertain parameters, {} draws x {} years",
                     f.display(),

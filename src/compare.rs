@@ -44,6 +44,8 @@ pub enum CompareError {
     },
     #[error("cannot start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },
+    #[error("interrupted after {done} of {total} draws")]
+    Interrupted { done: u64, total: u64 },
 }
 
 /// The headline figures of one scenario in one draw.
@@ -218,11 +220,13 @@ impl Acc {
 }
 
 /// How to run a comparison.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct CompareOptions {
     pub draws: u64,
     pub seed: u64,
     pub threads: usize,
+    /// Stops the comparison between chunks when cancelled (Ctrl-C).
+    pub cancel: crate::engine::Cancel,
 }
 
 /// compare.json: per-scenario headlines and per-comparison paired differences.
@@ -415,6 +419,8 @@ fn run_in_pool(scenarios: &[Scenario], opts: &CompareOptions) -> Result<CompareF
     ordered_chunks(
         n,
         1,
+        &opts.cancel,
+        |done| CompareError::Interrupted { done, total: n },
         |start, end| {
             let mut acc = Acc::new(&ranges_s, &ranges_p, n_w);
             let mut ws = fresh();

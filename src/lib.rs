@@ -3,8 +3,11 @@
 //! The pipeline, each stage in its own module and dependencies pointing one way:
 //! [`scenario`] (load and validate a TOML file into typed structs) -> [`model`] (the pure
 //! yearly step and one draw) -> [`engine`] (the only place that knows about threads: draws in
-//! parallel, reduced in draw order) -> [`stats`] (mergeable accumulators) -> [`output`]
-//! (summary.json, yearly.csv, wijken.csv, draws.csv, meta.json), with [`cli`] on top.
+//! parallel, reduced in draw order) -> [`stats`] / [`aggregate`] (mergeable accumulators) ->
+//! [`output`] (summary.json, yearly.csv, wijken.csv, draws.csv, meta.json) in a [`rundir`]
+//! that is marked complete last. [`compare`] and [`sweep`] run several scenarios on the same
+//! draws. [`results`] reads a finished run back; [`plot`] and [`report`] draw from it, never
+//! from the model. [`trace`] replays one draw. [`cli`] is on top.
 
 pub mod aggregate;
 pub mod cli;
@@ -17,7 +20,9 @@ pub mod plot;
 pub mod report;
 pub mod results;
 pub mod rng;
+pub mod rundir;
 pub mod scenario;
 pub mod schedule;
 pub mod stats;
 pub mod sweep;
+pub mod trace;

@@ -442,6 +442,12 @@ impl DrawsWriter {
     }
 }
 
+/// The approximate size of draws.csv for `draws` draws, in bytes (about 20 bytes a number).
+pub fn draws_csv_bytes(sc: &Scenario, draws: u64) -> f64 {
+    let numbers = 10 + sc.params.uncertain() + 2 * sc.indicators.len();
+    draws as f64 * sc.wijken.len() as f64 * numbers as f64 * 20.0
+}
+
 /// meta.json: what produced the run, and how fast.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Meta {

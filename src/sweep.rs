@@ -95,6 +95,7 @@ pub fn run(
     draws: Option<u64>,
     seed: Option<u64>,
     threads: usize,
+    cancel: &engine::Cancel,
 ) -> Result<SweepFile, SweepError> {
     if levers.is_empty() || levers.len() > 2 {
         return Err(SweepError::Levers(levers.len()));
@@ -122,6 +123,7 @@ pub fn run(
             seed: seed.unwrap_or(sc.run.seed),
             threads,
             progress: false,
+            cancel: cancel.clone(),
         };
         let a = engine::run(&sc, &opts, None)?;
         let s = output::summary(&sc, &a);

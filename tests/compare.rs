@@ -39,6 +39,7 @@ fn opts(draws: u64, threads: usize) -> CompareOptions {
         draws,
         seed: 31,
         threads,
+        ..Default::default()
     }
 }
 
@@ -114,6 +115,7 @@ fn the_reference_of_a_comparison_matches_its_own_run() {
             seed: 31,
             threads: 2,
             progress: false,
+            ..Default::default()
         },
         None,
     )
@@ -138,6 +140,7 @@ fn every_library_scenario_validates_and_runs() {
                     seed: 1,
                     threads: 2,
                     progress: false,
+                    ..Default::default()
                 },
                 None,
             )

@@ -20,6 +20,7 @@ fn summary_json(sc: &Scenario, draws: u64, seed: u64, threads: usize) -> String 
         seed,
         threads,
         progress: false,
+        ..Default::default()
     };
     let a = engine::run(sc, &opts, None).expect("run");
     serde_json::to_string_pretty(&output::summary(sc, &a)).unwrap()
@@ -53,6 +54,7 @@ fn engine_sees_the_same_draws_as_a_sequential_loop() {
         seed: 5,
         threads: 2,
         progress: false,
+        ..Default::default()
     };
     let a = engine::run(&sc, &opts, Some(&mut sink)).unwrap();
     assert_eq!(a.draws, draws);

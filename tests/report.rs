@@ -194,6 +194,6 @@ fn report_on_a_directory_that_is_not_a_run_fails_clearly() {
     let output = wijksim().arg("report").arg(dir.path()).output().unwrap();
     assert!(!output.status.success());
     let err = String::from_utf8_lossy(&output.stderr);
-    assert!(err.contains("summary.json"), "{err}");
-    assert!(err.contains("run directory"), "{err}");
+    assert!(err.contains("run.complete"), "{err}");
+    assert!(err.contains("not a completed wijksim result"), "{err}");
 }

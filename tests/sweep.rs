@@ -18,6 +18,7 @@ fn the_same_lever_value_gives_identical_numbers_in_two_sweeps() {
         Some(1500),
         Some(4),
         2,
+        &Default::default(),
     )
     .unwrap();
     let b = sweep::run(
@@ -28,6 +29,7 @@ fn the_same_lever_value_gives_identical_numbers_in_two_sweeps() {
         Some(1500),
         Some(4),
         1,
+        &Default::default(),
     )
     .unwrap();
     let pa = &a.points[1];
@@ -46,6 +48,7 @@ fn the_same_lever_value_gives_identical_numbers_in_two_sweeps() {
             seed: 4,
             threads: 2,
             progress: false,
+            ..Default::default()
         },
         None,
     )
@@ -68,6 +71,7 @@ fn a_two_lever_grid_has_every_combination() {
         Some(300),
         Some(1),
         2,
+        &Default::default(),
     )
     .unwrap();
     assert_eq!(f.points.len(), 6);

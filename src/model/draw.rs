@@ -24,6 +24,14 @@ pub struct CorpOutcome {
     pub ltv: Vec<f64>,
     /// Investment capacity per year, EUR.
     pub capacity: Vec<f64>,
+    /// The whole plan (regular + wijk commitment + compensation) per year, EUR.
+    pub plan: Vec<f64>,
+    /// What was spent of the plan per year, EUR.
+    pub spent: Vec<f64>,
+    /// Debt D_t at the end of each year, EUR.
+    pub debt: Vec<f64>,
+    /// Free cash flow per year, EUR.
+    pub fcf: Vec<f64>,
     pub min_icr: f64,
     pub max_ltv: f64,
     pub breach_icr: bool,
@@ -67,6 +75,8 @@ pub struct DrawOutcome {
     pub municipal_shortfall: Vec<f64>,
     /// How many economy values were floored at 0.
     pub rate_floors: u32,
+    /// The economy as the model used it, t = 0..T.
+    pub economy: Vec<EconomyYear>,
 }
 
 /// Reusable buffers for [`simulate_draw`].
@@ -149,6 +159,8 @@ pub fn simulate_draw<'w>(
         &mut ws.latent,
         &mut ws.economy,
     );
+    out.economy.clear();
+    out.economy.extend_from_slice(&ws.economy);
     let mean_u = sc.economy.mean[crate::scenario::UNEMPLOYMENT];
 
     // State at t = 0.
@@ -179,6 +191,10 @@ pub fn simulate_draw<'w>(
         reset(&mut co.icr, t_max, 0.0);
         reset(&mut co.ltv, t_max, 0.0);
         reset(&mut co.capacity, t_max, 0.0);
+        reset(&mut co.plan, t_max, 0.0);
+        reset(&mut co.spent, t_max, 0.0);
+        reset(&mut co.debt, t_max, 0.0);
+        reset(&mut co.fcf, t_max, 0.0);
         co.min_icr = f64::INFINITY;
         co.max_ltv = f64::NEG_INFINITY;
         co.breach_icr = false;
@@ -259,6 +275,10 @@ pub fn simulate_draw<'w>(
             co.icr[t - 1] = f.icr.min(ICR_CAP);
             co.ltv[t - 1] = ltv;
             co.capacity[t - 1] = f.capacity;
+            co.plan[t - 1] = regular_plan + wijk_plan + compensation_plan;
+            co.spent[t - 1] = spent;
+            co.debt[t - 1] = s.debt;
+            co.fcf[t - 1] = f.fcf;
             co.min_icr = co.min_icr.min(f.icr.min(ICR_CAP));
             co.max_ltv = co.max_ltv.max(ltv);
             co.breach_icr |= f.icr < p.icr_min;

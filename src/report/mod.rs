@@ -514,6 +514,7 @@ pub fn compare_report(f: &CompareFile, dir: &Path, lang: Lang) -> Result<(), Rep
 /// # Errors
 /// The directory is not a complete run, or drawing or writing failed.
 pub fn report_dir(dir: &Path, lang: Lang) -> anyhow::Result<()> {
+    crate::rundir::require_complete(dir)?;
     let r = RunResults::load(dir)?;
     write_all(&r, lang)?;
     Ok(())

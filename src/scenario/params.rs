@@ -104,6 +104,14 @@ impl ParamTable {
         self.params.len()
     }
 
+    /// How many parameters are uncertain (not constants).
+    pub fn uncertain(&self) -> usize {
+        self.params
+            .iter()
+            .filter(|p| !p.param.is_constant())
+            .count()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.params.is_empty()
     }
