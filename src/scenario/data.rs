@@ -78,11 +78,16 @@ pub fn parse(bytes: &[u8], shown: &str, problems: &mut Problems) -> Vec<WijkRow>
         problems.push(
             shown,
             format!(
-                "missing column{} {} (found: {}; separator `{}`)",
+                "missing column{} {} (found: {}; separator `{}`){}",
                 if missing.len() > 1 { "s" } else { "" },
                 missing.join(", "),
-                headers.join(", "),
-                if semicolon { ';' } else { ',' }
+                headers.join(", ").replace('\t', "<tab>"),
+                if semicolon { ';' } else { ',' },
+                if first.contains('\t') {
+                    "; the file looks tab-separated: save it as CSV with `,` or `;`"
+                } else {
+                    ""
+                }
             ),
         );
         return vec![];

@@ -151,7 +151,12 @@ pub(super) fn resolve(
             }
         })
         .collect();
-    for w in &wijken {
+    // Derived sizes are only checked when what they derive from is valid; otherwise one bad
+    // number would be reported once per wijk.
+    let estimates_valid = total_population > 0.0
+        && persons_per_dwelling > 0.0
+        && (0.0..=1.0).contains(&corporation_share);
+    for w in wijken.iter().filter(|_| estimates_valid) {
         if w.corporation_dwellings > w.dwellings {
             problems.push(
                 format!("{} wijk {}", data_file.display(), w.name),
