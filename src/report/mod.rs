@@ -56,7 +56,7 @@ figcaption { color: #555; font-size: 0.9em; }
 .headline td:first-child { text-align: left; }
 details { margin: 1em 0; }
 code { font-size: 0.9em; }
-.wrap { white-space: normal; }
+td.l { white-space: normal; }
 ";
 
 /// Escapes text for HTML.
@@ -75,6 +75,62 @@ fn inline_svg(svg: &str) -> &str {
     }
 }
 
+/// Appends `<h2>heading</h2>` (unless empty) and a table; cells are escaped here, and the
+/// first `left` columns are left-aligned text.
+fn table(h: &mut String, heading: &str, header: &[&str], left: usize, rows: &[Vec<String>]) {
+    if !heading.is_empty() {
+        let _ = writeln!(h, "<h2>{}</h2>", esc(heading));
+    }
+    h.push_str("<table>\n");
+    if !header.is_empty() {
+        h.push_str("<tr>");
+        for (i, c) in header.iter().enumerate() {
+            let class = if i < left { " class=\"l\"" } else { "" };
+            let _ = write!(h, "<th{class}>{}</th>", esc(c));
+        }
+        h.push_str("</tr>\n");
+    }
+    for row in rows {
+        h.push_str("<tr>");
+        for (i, c) in row.iter().enumerate() {
+            let class = if i < left { " class=\"l\"" } else { "" };
+            let _ = write!(h, "<td{class}>{}</td>", esc(c));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</table>\n");
+}
+
+/// Appends every chart as an inline SVG figure with its caption and file names.
+fn figures(h: &mut String, heading: &str, charts: &[RenderedChart]) {
+    let _ = writeln!(h, "<h2>{}</h2>", esc(heading));
+    for c in charts {
+        let _ = writeln!(
+            h,
+            "<figure id=\"{0}\">\n{1}\n<figcaption>{2} <code>charts/{0}.png</code>, <code>.svg</code></figcaption>\n</figure>",
+            c.stem,
+            inline_svg(&c.svg),
+            esc(&c.title),
+        );
+    }
+}
+
+/// The start of a report page: head, title, subtitle and description.
+fn page_start(lang: Lang, title: &str, subtitle: &str, description: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>wijksim: {title}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n<h1>{title}</h1>\n<p class=\"subtitle\">{}</p>\n<p>{}</p>\n",
+        lang.code(),
+        esc(subtitle),
+        esc(description),
+        title = esc(title),
+    )
+}
+
+/// "a to b" in the language.
+fn interval(lang: Lang, a: String, b: String) -> String {
+    format!("{a} {} {b}", lang.t("to", "tot"))
+}
+
 /// The report page.
 pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
     let s = &r.summary;
@@ -82,81 +138,56 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
     let l = |en, nl| lang.t(en, nl);
     let pct = |x: f64| lang.pct(x, 1);
     let pm = |p: &crate::stats::Probability| format!("{} ± {}", pct(p.p), pct(p.mcse));
-    let mut h = String::new();
-    let _ = write!(
-        h,
-        r#"<!DOCTYPE html>
-<html lang="{code}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>wijksim: {name}</title>
-<style>
-{style}</style>
-</head>
-<body>
-<h1>{name}</h1>
-<p class="subtitle">{draws} {draws_l} · seed {seed} · {first}-{last} · wijksim {version}</p>
-<p>{description}</p>
-"#,
-        code = lang.code(),
-        style = STYLE,
-        name = esc(&s.scenario),
-        draws = lang.number(s.draws as f64, 0),
-        draws_l = l("draws", "trekkingen"),
-        seed = s.seed,
-        first = s.first_year,
-        last = s.last_year,
-        version = esc(&r.meta.wijksim_version),
-        description = esc(&s.description),
+    let mut h = page_start(
+        lang,
+        &s.scenario,
+        &format!(
+            "{} {} · seed {} · {}-{} · wijksim {}",
+            lang.number(s.draws as f64, 0),
+            l("draws", "trekkingen"),
+            s.seed,
+            s.first_year,
+            s.last_year,
+            r.meta.wijksim_version
+        ),
+        &s.description,
     );
 
-    // Headline table.
-    let _ = write!(
-        h,
-        "<h2>{}</h2>\n<table class=\"headline\">\n",
-        l("Headline", "Kerncijfers")
-    );
-    let rows: Vec<(String, String)> = vec![
-        (
+    let headline = vec![
+        vec![
             l(
                 "Gap closure, all wijken (population-weighted): median",
                 "Gedichte kloof, alle wijken (naar inwoners gewogen): mediaan",
             )
             .into(),
             pct(o.gap_closure.q50),
-        ),
-        (
+        ],
+        vec![
             l("90% interval", "90%-interval").into(),
-            format!(
-                "{} {} {}",
-                pct(o.gap_closure.q05),
-                l("to", "tot"),
-                pct(o.gap_closure.q95)
-            ),
-        ),
-        (
+            interval(lang, pct(o.gap_closure.q05), pct(o.gap_closure.q95)),
+        ],
+        vec![
             l("Mean (± Monte Carlo SE)", "Gemiddelde (± Monte Carlo-fout)").into(),
             format!("{} ± {}", pct(o.gap_closure.mean), pct(o.gap_closure.mcse)),
-        ),
-        (
+        ],
+        vec![
             l(
                 "P(closed): city average reached",
                 "P(gedicht): stadsgemiddelde bereikt",
             )
             .into(),
             pm(&o.p_closed),
-        ),
-        (l("P(halved)", "P(gehalveerd)").into(), pm(&o.p_halved)),
-        (
+        ],
+        vec![l("P(halved)", "P(gehalveerd)").into(), pm(&o.p_halved)],
+        vec![
             l(
                 "P(a corporation breaches ICR or LTV in some year)",
                 "P(een corporatie overschrijdt ICR of LTV in enig jaar)",
             )
             .into(),
             pm(&o.p_any_breach),
-        ),
-        (
+        ],
+        vec![
             l(
                 "Value uplift of the wijken's dwellings: median (mean)",
                 "Waardestijging van de woningen in de wijken: mediaan (gemiddeld)",
@@ -167,160 +198,144 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
                 lang.eur_mln(o.value_uplift_eur.q50),
                 lang.eur_mln(o.value_uplift_eur.mean)
             ),
-        ),
-        (
+        ],
+        vec![
             l(
                 "of which the corporations' dwellings: median",
                 "waarvan woningen van corporaties: mediaan",
             )
             .into(),
             lang.eur_mln(o.value_uplift_corporations_eur.q50),
-        ),
+        ],
     ];
-    for (k, v) in rows {
-        let _ = writeln!(h, "<tr><td>{}</td><td>{}</td></tr>", esc(&k), esc(&v));
-    }
-    h.push_str("</table>\n");
+    table(&mut h, l("Headline", "Kerncijfers"), &[], 1, &headline);
 
-    // Municipalities.
-    let _ = write!(
-        h,
-        "<h2>{}</h2>\n<table>\n<tr><th class=\"l\">{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n",
+    let municipalities: Vec<Vec<String>> = s
+        .municipalities
+        .iter()
+        .map(|m| {
+            vec![
+                m.municipality.clone(),
+                m.wijken.to_string(),
+                lang.number(m.population, 0),
+                pct(m.gap_closure.q50),
+                interval(lang, pct(m.gap_closure.q05), pct(m.gap_closure.q95)),
+                pct(m.p_halved.p),
+                lang.eur_mln(m.social_spend_eur.q50),
+                lang.eur_mln(m.shortfall_eur.q50),
+            ]
+        })
+        .collect();
+    table(
+        &mut h,
         l("Municipalities", "Gemeenten"),
-        l("municipality", "gemeente"),
-        l("wijken", "wijken"),
-        l("residents", "inwoners"),
-        l("closure (median)", "gedicht (mediaan)"),
-        l("90% interval", "90%-interval"),
-        l("P(halved)", "P(gehalveerd)"),
-        l("social spending (median)", "sociale uitgaven (mediaan)"),
-        l(
-            "cut shortfall (median)",
-            "tekort door bezuiniging (mediaan)"
-        ),
+        &[
+            l("municipality", "gemeente"),
+            l("wijken", "wijken"),
+            l("residents", "inwoners"),
+            l("closure (median)", "gedicht (mediaan)"),
+            l("90% interval", "90%-interval"),
+            l("P(halved)", "P(gehalveerd)"),
+            l("social spending (median)", "sociale uitgaven (mediaan)"),
+            l(
+                "cut shortfall (median)",
+                "tekort door bezuiniging (mediaan)",
+            ),
+        ],
+        1,
+        &municipalities,
     );
-    for m in &s.municipalities {
-        let _ = writeln!(
-            h,
-            "<tr><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} {} {}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&m.municipality),
-            m.wijken,
-            lang.number(m.population, 0),
-            pct(m.gap_closure.q50),
-            pct(m.gap_closure.q05),
-            l("to", "tot"),
-            pct(m.gap_closure.q95),
-            pct(m.p_halved.p),
-            lang.eur_mln(m.social_spend_eur.q50),
-            lang.eur_mln(m.shortfall_eur.q50),
-        );
-    }
-    h.push_str("</table>\n");
 
-    // Charts.
-    let _ = writeln!(h, "<h2>{}</h2>", l("Charts", "Grafieken"));
-    for c in charts {
-        let _ = writeln!(
-            h,
-            "<figure id=\"{}\">\n{}\n<figcaption>{} <code>charts/{}.png</code>, <code>.svg</code></figcaption>\n</figure>",
-            c.stem,
-            inline_svg(&c.svg),
-            esc(&c.title),
-            c.stem
-        );
-    }
+    figures(&mut h, l("Charts", "Grafieken"), charts);
 
-    // Corporations.
-    let _ = write!(
-        h,
-        "<h2>{}</h2>\n<table>\n<tr><th class=\"l\">{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n",
+    let corporations: Vec<Vec<String>> = s
+        .corporations
+        .iter()
+        .map(|c| {
+            vec![
+                c.corporation.clone(),
+                lang.number(c.dwellings_in_wijken, 0),
+                lang.number(c.min_icr.q50, 2),
+                lang.number(c.max_ltv.q50, 2),
+                pm(&c.p_breach),
+                pct(c.realised_over_planned_wijk_investment.mean),
+                lang.eur_mln(c.value_uplift_eur.q50),
+            ]
+        })
+        .collect();
+    table(
+        &mut h,
         l("Corporations", "Corporaties"),
-        l("corporation", "corporatie"),
-        l("dwellings in the wijken", "woningen in de wijken"),
-        l("min ICR (median)", "min. ICR (mediaan)"),
-        l("max LTV (median)", "max. LTV (mediaan)"),
-        l("P(breach)", "P(overschrijding)"),
-        l(
-            "realised / planned wijk investment (mean)",
-            "gerealiseerd / gepland in de wijken (gem.)"
-        ),
-        l("value uplift (median)", "waardestijging (mediaan)"),
+        &[
+            l("corporation", "corporatie"),
+            l("dwellings in the wijken", "woningen in de wijken"),
+            l("min ICR (median)", "min. ICR (mediaan)"),
+            l("max LTV (median)", "max. LTV (mediaan)"),
+            l("P(breach)", "P(overschrijding)"),
+            l(
+                "realised / planned wijk investment (mean)",
+                "gerealiseerd / gepland in de wijken (gem.)",
+            ),
+            l("value uplift (median)", "waardestijging (mediaan)"),
+        ],
+        1,
+        &corporations,
     );
-    for c in &s.corporations {
-        let _ = writeln!(
-            h,
-            "<tr><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&c.corporation),
-            lang.number(c.dwellings_in_wijken, 0),
-            lang.number(c.min_icr.q50, 2),
-            lang.number(c.max_ltv.q50, 2),
-            pm(&c.p_breach),
-            pct(c.realised_over_planned_wijk_investment.mean),
-            lang.eur_mln(c.value_uplift_eur.q50),
-        );
-    }
-    h.push_str("</table>\n");
 
-    // Wijken.
-    let _ = write!(
-        h,
-        "<h2>{}</h2>\n<table>\n<tr><th class=\"l\">{}</th><th class=\"l\">{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n",
+    let wijken: Vec<Vec<String>> = s
+        .wijken
+        .iter()
+        .map(|w| {
+            vec![
+                w.wijk.clone(),
+                w.municipality.clone(),
+                lang.number(w.population, 0),
+                pct(w.gap_closure.q10),
+                pct(w.gap_closure.q50),
+                pct(w.gap_closure.q90),
+                pct(w.p_halved.p),
+                pct(w.p_closed.p),
+                lang.eur_mln(w.value_uplift_eur.q50),
+            ]
+        })
+        .collect();
+    table(
+        &mut h,
         l("Wijken", "Wijken"),
-        l("wijk", "wijk"),
-        l("municipality", "gemeente"),
-        l("residents", "inwoners"),
-        l("closure q10", "gedicht q10"),
-        l("median", "mediaan"),
-        l("q90", "q90"),
-        l("P(halved)", "P(gehalveerd)"),
-        l("P(closed)", "P(gedicht)"),
-        l("value uplift (median)", "waardestijging (mediaan)"),
+        &[
+            l("wijk", "wijk"),
+            l("municipality", "gemeente"),
+            l("residents", "inwoners"),
+            l("closure q10", "gedicht q10"),
+            l("median", "mediaan"),
+            l("q90", "q90"),
+            l("P(halved)", "P(gehalveerd)"),
+            l("P(closed)", "P(gedicht)"),
+            l("value uplift (median)", "waardestijging (mediaan)"),
+        ],
+        2,
+        &wijken,
     );
-    for w in &s.wijken {
-        let _ = writeln!(
-            h,
-            "<tr><td class=\"l\">{}</td><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&w.wijk),
-            esc(&w.municipality),
-            lang.number(w.population, 0),
-            pct(w.gap_closure.q10),
-            pct(w.gap_closure.q50),
-            pct(w.gap_closure.q90),
-            pct(w.p_halved.p),
-            pct(w.p_closed.p),
-            lang.eur_mln(w.value_uplift_eur.q50),
-        );
-    }
-    h.push_str("</table>\n");
 
-    // Parameters.
     if let Some(sc) = &r.scenario {
         let _ = writeln!(h, "<h2>{}</h2>", l("Parameters", "Parameters"));
         let params = sc["params"].as_array().cloned().unwrap_or_default();
+        let describe = |p: &serde_json::Value| -> Vec<String> {
+            let mut spec = p.as_object().cloned().unwrap_or_default();
+            spec.remove("path");
+            let dist = spec
+                .remove("dist")
+                .and_then(|d| d.as_str().map(String::from))
+                .unwrap_or_default();
+            let args: Vec<String> = spec.iter().map(|(k, v)| format!("{k} {v}")).collect();
+            vec![
+                p["path"].as_str().unwrap_or("?").to_string(),
+                format!("{dist} {}", args.join(", ")),
+            ]
+        };
         let (uncertain, constant): (Vec<_>, Vec<_>) = params
             .iter()
             .partition(|p| p["dist"].as_str() != Some("constant"));
-        let table = |h: &mut String, list: &[&serde_json::Value]| {
-            h.push_str("<table>\n");
-            for p in list {
-                let path = p["path"].as_str().unwrap_or("?");
-                let mut spec = p.as_object().cloned().unwrap_or_default();
-                spec.remove("path");
-                let dist = spec
-                    .remove("dist")
-                    .and_then(|d| d.as_str().map(String::from))
-                    .unwrap_or_default();
-                let args: Vec<String> = spec.iter().map(|(k, v)| format!("{k} {v}")).collect();
-                let _ = writeln!(
-                    h,
-                    "<tr><td class=\"l\"><code>{}</code></td><td class=\"l\">{} {}</td></tr>",
-                    esc(path),
-                    esc(&dist),
-                    esc(&args.join(", "))
-                );
-            }
-            h.push_str("</table>\n");
-        };
         let _ = writeln!(
             h,
             "<h3>{}</h3>",
@@ -329,21 +344,21 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
                 "Onzekere parameters (één trekking per Monte Carlo-trekking)"
             )
         );
-        table(&mut h, &uncertain);
+        let rows: Vec<Vec<String>> = uncertain.iter().map(|p| describe(p)).collect();
+        table(&mut h, "", &[], 2, &rows);
         let _ = writeln!(
             h,
             "<details><summary>{} ({})</summary>",
             l("Constant parameters", "Vaste parameters"),
             constant.len()
         );
-        table(&mut h, &constant);
+        let rows: Vec<Vec<String>> = constant.iter().map(|p| describe(p)).collect();
+        table(&mut h, "", &[], 2, &rows);
         h.push_str("</details>\n");
     }
 
-    // Metadata.
     let m = &r.meta;
-    let _ = write!(h, "<h2>{}</h2>\n<table>\n", l("Run", "Run"));
-    for (k, v) in [
+    let run: Vec<Vec<String>> = [
         (
             l("scenario file", "scenariobestand"),
             m.scenario_file.clone(),
@@ -364,15 +379,11 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
             lang.number(m.draws_per_s, 0),
         ),
         ("wijksim", m.wijksim_version.clone()),
-    ] {
-        let _ = writeln!(
-            h,
-            "<tr><td class=\"l\">{}</td><td class=\"l\"><code>{}</code></td></tr>",
-            esc(k),
-            esc(&v)
-        );
-    }
-    h.push_str("</table>\n");
+    ]
+    .into_iter()
+    .map(|(k, v)| vec![k.to_string(), v])
+    .collect();
+    table(&mut h, l("Run", "Run"), &[], 2, &run);
     let _ = writeln!(
         h,
         "<p class=\"subtitle\">{}</p>\n</body>\n</html>",
@@ -398,109 +409,92 @@ pub fn compare_report(f: &CompareFile, dir: &Path, lang: Lang) -> Result<(), Rep
     let l = |en, nl| lang.t(en, nl);
     let pct = |x: f64| lang.pct(x, 1);
     let pp = |x: f64| format!("{} pp", lang.number(100.0 * x, 1));
-    let mut h = String::new();
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>wijksim: {}</title>\n<style>{}</style>\n</head>\n<body>\n<h1>{}</h1>\n<p class=\"subtitle\">{} {} · seed {} · {}-{} · {}</p>\n",
-        lang.code(),
-        esc(l("comparison", "vergelijking")),
-        STYLE,
-        esc(&format!(
-            "{}: {}",
-            l("Comparison", "Vergelijking"),
-            f.scenarios
-                .iter()
-                .map(|s| s.scenario.as_str())
-                .collect::<Vec<_>>()
-                .join(" · ")
-        )),
-        lang.number(f.draws as f64, 0),
-        l("draws", "trekkingen"),
-        f.seed,
-        f.first_year,
-        f.last_year,
+    let names: Vec<&str> = f.scenarios.iter().map(|s| s.scenario.as_str()).collect();
+    let mut h = page_start(
+        lang,
+        &format!("{}: {}", l("Comparison", "Vergelijking"), names.join(" · ")),
+        &format!(
+            "{} {} · seed {} · {}-{}",
+            lang.number(f.draws as f64, 0),
+            l("draws", "trekkingen"),
+            f.seed,
+            f.first_year,
+            f.last_year
+        ),
         l(
-            "every scenario sees the same draws (common random numbers), so differences are measured draw by draw",
-            "elk scenario ziet dezelfde trekkingen (gemeenschappelijke toevalsgetallen): verschillen zijn per trekking gemeten"
+            "Every scenario sees the same draws (common random numbers), so differences are measured draw by draw.",
+            "Elk scenario ziet dezelfde trekkingen (gemeenschappelijke toevalsgetallen): verschillen zijn per trekking gemeten.",
         ),
     );
-    let _ = write!(
-        h,
-        "<h2>{}</h2>\n<table>\n<tr><th class=\"l\">{}</th><th class=\"l\">{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n",
+    let scenarios: Vec<Vec<String>> = f
+        .scenarios
+        .iter()
+        .map(|s| {
+            vec![
+                s.scenario.clone(),
+                s.description.clone(),
+                pct(s.gap_closure.q50),
+                interval(lang, pct(s.gap_closure.q05), pct(s.gap_closure.q95)),
+                pct(s.p_halved.p),
+                pct(s.p_any_breach.p),
+            ]
+        })
+        .collect();
+    table(
+        &mut h,
         l("Scenarios", "Scenario's"),
-        l("scenario", "scenario"),
-        l("description", "beschrijving"),
-        l("closure (median)", "gedicht (mediaan)"),
-        l("90% interval", "90%-interval"),
-        l("P(halved)", "P(gehalveerd)"),
-        l("P(breach)", "P(overschrijding)"),
+        &[
+            l("scenario", "scenario"),
+            l("description", "beschrijving"),
+            l("closure (median)", "gedicht (mediaan)"),
+            l("90% interval", "90%-interval"),
+            l("P(halved)", "P(gehalveerd)"),
+            l("P(breach)", "P(overschrijding)"),
+        ],
+        2,
+        &scenarios,
     );
-    for s in &f.scenarios {
-        let _ = writeln!(
-            h,
-            "<tr><td class=\"l\">{}</td><td class=\"l wrap\">{}</td><td>{}</td><td>{} {} {}</td><td>{}</td><td>{}</td></tr>",
-            esc(&s.scenario),
-            esc(&s.description),
-            pct(s.gap_closure.q50),
-            pct(s.gap_closure.q05),
-            l("to", "tot"),
-            pct(s.gap_closure.q95),
-            pct(s.p_halved.p),
-            pct(s.p_any_breach.p),
-        );
-    }
-    h.push_str("</table>\n");
-    let _ = write!(
-        h,
-        "<h2>{}</h2>\n<table>\n<tr><th class=\"l\">{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n",
+    let differences: Vec<Vec<String>> = f
+        .comparisons
+        .iter()
+        .map(|c| {
+            let d = &c.gap_closure_difference;
+            vec![
+                format!("{} − {}", c.scenario, c.against),
+                format!("{} ± {}", pp(d.mean), pp(d.mcse)),
+                interval(lang, pp(d.q05), pp(d.q95)),
+                pct(c.p_better.p),
+                pp(c.p_halved_difference.mean),
+                pp(c.p_breach_difference.mean),
+                lang.eur_mln(c.realised_wijk_investment_difference_eur.mean),
+                if c.variance_reduction.factor.is_finite() {
+                    format!("{}×", lang.number(c.variance_reduction.factor, 0))
+                } else {
+                    "∞".into()
+                },
+            ]
+        })
+        .collect();
+    table(
+        &mut h,
         l("Paired differences", "Verschillen per trekking"),
-        l("comparison", "vergelijking"),
-        l("closure (mean ± SE)", "gedicht (gem. ± fout)"),
-        l("90% of draws", "90% van de trekkingen"),
-        l("P(better)", "P(beter)"),
-        l("P(halved)", "P(gehalveerd)"),
-        l("P(breach)", "P(overschrijding)"),
-        l(
-            "realised wijk investment",
-            "gerealiseerde investering wijken"
-        ),
-        l("variance reduction", "variantiereductie"),
+        &[
+            l("comparison", "vergelijking"),
+            l("closure (mean ± SE)", "gedicht (gem. ± fout)"),
+            l("90% of draws", "90% van de trekkingen"),
+            l("P(better)", "P(beter)"),
+            l("P(halved)", "P(gehalveerd)"),
+            l("P(breach)", "P(overschrijding)"),
+            l(
+                "realised wijk investment",
+                "gerealiseerde investering wijken",
+            ),
+            l("variance reduction", "variantiereductie"),
+        ],
+        1,
+        &differences,
     );
-    for c in &f.comparisons {
-        let d = &c.gap_closure_difference;
-        let _ = writeln!(
-            h,
-            "<tr><td class=\"l\">{} − {}</td><td>{} ± {}</td><td>{} {} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}×</td></tr>",
-            esc(&c.scenario),
-            esc(&c.against),
-            pp(d.mean),
-            pp(d.mcse),
-            pp(d.q05),
-            l("to", "tot"),
-            pp(d.q95),
-            pct(c.p_better.p),
-            pp(c.p_halved_difference.mean),
-            pp(c.p_breach_difference.mean),
-            lang.eur_mln(c.realised_wijk_investment_difference_eur.mean),
-            if c.variance_reduction.factor.is_finite() {
-                lang.number(c.variance_reduction.factor, 0)
-            } else {
-                "∞".into()
-            },
-        );
-    }
-    h.push_str("</table>\n");
-    let _ = writeln!(h, "<h2>{}</h2>", l("Charts", "Grafieken"));
-    for c in &charts {
-        let _ = writeln!(
-            h,
-            "<figure id=\"{}\">\n{}\n<figcaption>{} <code>charts/{}.png</code>, <code>.svg</code></figcaption>\n</figure>",
-            c.stem,
-            inline_svg(&c.svg),
-            esc(&c.title),
-            c.stem
-        );
-    }
+    figures(&mut h, l("Charts", "Grafieken"), &charts);
     h.push_str("</body>\n</html>\n");
     let path = dir.join("compare.html");
     write_atomic(&path, |w| w.write_all(h.as_bytes())).map_err(|e| ReportError::Write {
