@@ -70,7 +70,11 @@ impl Lang {
 
     /// Euros in millions: "EUR 12.3 mln" ("€ 12,3 mln").
     pub fn eur_mln(self, x: f64) -> String {
-        format!("€ {} mln", self.number(x / 1e6, 1))
+        let n = self.number(x / 1e6, 1);
+        match n.strip_prefix('-') {
+            Some(abs) => format!("-€ {abs} mln"),
+            None => format!("€ {n} mln"),
+        }
     }
 
     /// The display name of an indicator.
@@ -113,6 +117,7 @@ mod tests {
         assert_eq!(Lang::En.number(-0.01, 1), "0.0");
         assert_eq!(Lang::Nl.pct(0.1234, 1), "12,3%");
         assert_eq!(Lang::En.eur_mln(12_345_678.0), "€ 12.3 mln");
+        assert_eq!(Lang::Nl.eur_mln(-113_200_000.0), "-€ 113,2 mln");
         assert_eq!(Lang::Nl.indicator("income"), "Inkomen");
         assert_eq!(Lang::En.indicator("school_dropout"), "School dropout");
     }
