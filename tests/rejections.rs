@@ -37,13 +37,21 @@ const CASES: &[(&str, &str, &str, &[&str])] = &[
         "unknown_key_nested",
         "sigma = 0.03",
         "sigmaa = 0.03",
-        &["indicators[0].sigmaa", "did you mean `sigma`?"],
+        &[
+            "indicators[0].sigmaa",
+            "did you mean `sigma`?",
+            "(line 93, column 1)",
+        ],
     ),
     (
         "negative_sd",
         "house_price_growth = 0.045",
         "house_price_growth = -0.045",
-        &["economy.sd.house_price_growth", "must be >= 0, got -0.045"],
+        &[
+            "economy.sd.house_price_growth",
+            "must be >= 0, got -0.045",
+            "(line 38, column 1)",
+        ],
     ),
     (
         "dist_negative_sd",
@@ -55,7 +63,11 @@ const CASES: &[(&str, &str, &str, &[&str])] = &[
         "dist_min_above_max",
         LEAK,
         r#"leak = { dist = "pert", min = 0.2, mode = 0.05, max = 0.10 }   #"#,
-        &["gaps.leak", "min (0.2) must be below max (0.1)"],
+        &[
+            "gaps.leak",
+            "min (0.2) must be below max (0.1)",
+            "(line 77, column 1)",
+        ],
     ),
     (
         "dist_mode_outside",
@@ -98,6 +110,7 @@ const CASES: &[(&str, &str, &str, &[&str])] = &[
         &[
             "corporations.defaults.physical_share",
             "must lie in [0, 1], got 1.6",
+            "(line 193, column 1)",
         ],
     ),
     (
@@ -121,6 +134,7 @@ const CASES: &[(&str, &str, &str, &[&str])] = &[
             "not positive definite",
             "smallest eigenvalue -0.3153",
             "house_price_growth/interest = 0.95",
+            "(line 49, column 1)",
         ],
     ),
     (
@@ -187,6 +201,7 @@ const CASES: &[(&str, &str, &str, &[&str])] = &[
         &[
             "corporations.defaults.levy.2013",
             "[0, 1], got 1.5",
+            "(line 197, column 10)",
             "levy.twenty",
             "calendar years",
         ],

@@ -322,8 +322,107 @@ pub fn load_with(path: &Path, set: &[(String, f64)]) -> Result<Scenario, Scenari
     }
     match resolve::resolve(raw, path, &text, &mut problems) {
         Some(s) if problems.is_empty() => Ok(s),
-        _ => Err(fail(problems.0)),
+        _ => {
+            let mut problems = problems.0;
+            if !rewritten {
+                add_locations(&text, &mut problems);
+            }
+            Err(fail(problems))
+        }
     }
+}
+
+/// Appends " (line L, column C)" to problems whose field path (or its nearest parent) is
+/// written in `text`.
+fn add_locations(text: &str, problems: &mut [Problem]) {
+    let keys = key_locations(text);
+    for p in problems
+        .iter_mut()
+        .filter(|p| !p.message.contains("(line "))
+    {
+        let mut path = p.path.as_str();
+        loop {
+            if let Some((line, col)) = keys.get(path) {
+                p.message = format!("{} (line {line}, column {col})", p.message);
+                break;
+            }
+            match path.rfind(['.', '[']) {
+                Some(i) if i > 0 => path = &path[..i],
+                _ => break,
+            }
+        }
+    }
+}
+
+/// Where each key of a scenario file is written, by field path (`gaps.leak`,
+/// `gaps.leak.min`, `indicators[2].effect`, `economy.correlation[0].rho`): a line scanner
+/// for the forms scenario files use (table headers, arrays of tables, `key = value` lines and
+/// one level of inline tables). Best effort: a path it cannot place gets no location.
+fn key_locations(text: &str) -> BTreeMap<String, (usize, usize)> {
+    let mut out = BTreeMap::new();
+    let mut table = String::new();
+    let mut arrays: BTreeMap<String, usize> = BTreeMap::new();
+    let clean = |k: &str| k.trim().trim_matches('"').to_string();
+    for (n, raw) in text.lines().enumerate() {
+        let line = raw.trim_start();
+        let indent = raw.len() - line.len();
+        let at = (n + 1, indent + 1);
+        if let Some(rest) = line.strip_prefix("[[") {
+            let name: String = rest
+                .split("]]")
+                .next()
+                .unwrap_or("")
+                .split('.')
+                .map(clean)
+                .collect::<Vec<_>>()
+                .join(".");
+            let i = *arrays
+                .entry(name.clone())
+                .and_modify(|c| *c += 1)
+                .or_insert(0);
+            out.entry(name.clone()).or_insert(at);
+            table = format!("{name}[{i}]");
+            out.insert(table.clone(), at);
+        } else if let Some(rest) = line.strip_prefix('[') {
+            table = rest
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .split('.')
+                .map(clean)
+                .collect::<Vec<_>>()
+                .join(".");
+            out.entry(table.clone()).or_insert(at);
+        } else if let Some((key, value)) = line.split_once('=') {
+            if line.starts_with('#') {
+                continue;
+            }
+            let key = key.split('.').map(clean).collect::<Vec<_>>().join(".");
+            let path = if table.is_empty() {
+                key
+            } else {
+                format!("{table}.{key}")
+            };
+            out.insert(path.clone(), at);
+            // One level of inline table: `leak = { dist = "pert", min = 0.02, ... }`.
+            if let Some(inner) = value.trim().strip_prefix('{') {
+                let offset = raw.len() - inner.len();
+                let mut pos = offset;
+                for part in inner
+                    .trim_end_matches(|c: char| c != '}')
+                    .trim_end_matches('}')
+                    .split(',')
+                {
+                    if let Some((k, _)) = part.split_once('=') {
+                        let lead = part.len() - part.trim_start().len();
+                        out.insert(format!("{path}.{}", clean(k)), (n + 1, pos + lead + 1));
+                    }
+                    pos += part.len() + 1;
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Sets `value` at each dotted path of the document `text` (creating tables on the way).
