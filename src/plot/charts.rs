@@ -148,7 +148,6 @@ where
 }
 
 /// Draws a horizontal dashed reference line with a label at its right end.
-#[allow(clippy::too_many_arguments)]
 fn hline<DB: DrawingBackend>(
     chart: &mut ChartContext<DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
     x0: f64,
@@ -341,7 +340,6 @@ where
 }
 
 /// A vertical line with a label at its top.
-#[allow(clippy::too_many_arguments)]
 fn vline<DB: DrawingBackend>(
     chart: &mut ChartContext<DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
     x: f64,
