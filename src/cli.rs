@@ -259,7 +259,8 @@ fn into_dir<T>(
     });
     result.map_err(|e| {
         rundir::discard(dir);
-        let interrupted = e.downcast_ref::<Interrupted>().is_some()
+        let interrupted = cancel.is_cancelled()
+            || e.downcast_ref::<Interrupted>().is_some()
             || matches!(
                 e.downcast_ref::<engine::RunError>(),
                 Some(engine::RunError::Interrupted { .. })
