@@ -106,7 +106,7 @@ fn run_in_pool(
     let started = Instant::now();
     let bar = ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::hidden());
     bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} draws  {per_sec}  eta {eta}")
+        ProgressStyle::with_template("{bar:40} {human_pos}/{human_len} draws  eta {eta}")
             .expect("a valid template"),
     );
 
