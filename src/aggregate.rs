@@ -5,9 +5,14 @@
 //! Histogram ranges come from a pilot (the run's first draws), so every accumulator of a run
 //! shares them and they merge exactly.
 
-use crate::model::DrawOutcome;
+use crate::model::{CLOSED, DrawOutcome, HALVED};
 use crate::scenario::Scenario;
 use crate::stats::{Counter, Histogram, Stat};
+
+/// Per-corporation quantities before its yearly series.
+pub const CORP_HEAD: usize = 5;
+/// Overall events.
+pub const OVERALL_EVENTS: usize = 5;
 
 /// Offsets of the quantities in the flat order of [`extract`].
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -37,9 +42,10 @@ impl Layout {
     fn wijk_len(&self) -> usize {
         1 + self.indicators + 1 + self.horizon + 1
     }
-    /// Per corporation: min ICR, max LTV, realised/planned, uplift, then ICR, LTV, capacity by year.
+    /// Per corporation: min ICR, max LTV, realised/planned, uplift, sales, then ICR, LTV,
+    /// capacity by year.
     fn corp_len(&self) -> usize {
-        4 + 3 * self.horizon
+        CORP_HEAD + 3 * self.horizon
     }
     pub fn overall(&self) -> usize {
         0
@@ -61,13 +67,14 @@ impl Layout {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
-    /// Events: overall closed, halved, any corporation in breach; per wijk closed, halved;
-    /// per corporation breach (any, ICR, LTV); per municipality closed, halved.
+    /// Events: overall closed, halved, any corporation in breach of a limit, of the ICR
+    /// limit, of the LTV limit; per wijk closed, halved; per corporation breach (any, ICR,
+    /// LTV); per municipality closed, halved.
     pub fn events(&self) -> usize {
-        3 + 2 * self.wijken + 3 * self.corporations + 2 * self.municipalities
+        OVERALL_EVENTS + 2 * self.wijken + 3 * self.corporations + 2 * self.municipalities
     }
     pub fn wijk_event(&self, w: usize) -> usize {
-        3 + 2 * w
+        OVERALL_EVENTS + 2 * w
     }
     pub fn corporation_event(&self, c: usize) -> usize {
         self.wijk_event(self.wijken) + 3 * c
@@ -105,6 +112,7 @@ pub fn extract(o: &DrawOutcome, l: &Layout, values: &mut Vec<f64>, events: &mut 
             1.0
         });
         values.push(c.uplift);
+        values.push(c.sales.iter().sum());
         values.extend_from_slice(&c.icr);
         values.extend_from_slice(&c.ltv);
         values.extend_from_slice(&c.capacity);
@@ -114,13 +122,15 @@ pub fn extract(o: &DrawOutcome, l: &Layout, values: &mut Vec<f64>, events: &mut 
         values.push(o.municipal_spend[m]);
         values.push(o.municipal_shortfall[m]);
     }
-    events.push(o.c_all[t] <= 0.0);
-    events.push(o.c_all[t] <= 0.5);
+    events.push(o.c_all[t] <= CLOSED);
+    events.push(o.c_all[t] <= HALVED);
     events.push(o.corporations.iter().any(|c| c.breach_icr || c.breach_ltv));
+    events.push(o.corporations.iter().any(|c| c.breach_icr));
+    events.push(o.corporations.iter().any(|c| c.breach_ltv));
     for w in 0..l.wijken {
         let c_t = o.c[w * (t + 1) + t];
-        events.push(c_t <= 0.0);
-        events.push(c_t <= 0.5);
+        events.push(c_t <= CLOSED);
+        events.push(c_t <= HALVED);
     }
     for c in &o.corporations {
         events.push(c.breach_icr || c.breach_ltv);
@@ -128,8 +138,8 @@ pub fn extract(o: &DrawOutcome, l: &Layout, values: &mut Vec<f64>, events: &mut 
         events.push(c.breach_ltv);
     }
     for &c in &o.c_municipality {
-        events.push(c <= 0.0);
-        events.push(c <= 0.5);
+        events.push(c <= CLOSED);
+        events.push(c <= HALVED);
     }
     debug_assert_eq!(values.len(), l.len());
 }

@@ -6,7 +6,7 @@
 //! what makes a few percentage points a signal. The first scenario is the reference.
 
 use crate::engine::{CHUNK, ordered_chunks};
-use crate::model::{DrawOutcome, Workspace, simulate_draw};
+use crate::model::{CLOSED, DrawOutcome, HALVED, Workspace, simulate_draw};
 use crate::scenario::Scenario;
 use crate::stats::{Counter, Histogram, Probability, Stat, Summary};
 use rayon::prelude::*;
@@ -60,7 +60,9 @@ pub struct Headline {
     pub min_icr_path: Vec<f64>,
     pub halved: bool,
     pub closed: bool,
-    pub breach: bool,
+    /// A corporation fell below the ICR limit / rose above the LTV limit in some year.
+    pub breach_icr: bool,
+    pub breach_ltv: bool,
     /// Realised wijk investment of all corporations over the horizon, EUR.
     pub realised_wijk_eur: f64,
     pub value_uplift_eur: f64,
@@ -82,9 +84,10 @@ impl Headline {
                         .fold(f64::INFINITY, f64::min)
                 })
                 .collect(),
-            halved: o.c_all[t] <= 0.5,
-            closed: o.c_all[t] <= 0.0,
-            breach: o.corporations.iter().any(|c| c.breach_icr || c.breach_ltv),
+            halved: o.c_all[t] <= HALVED,
+            closed: o.c_all[t] <= CLOSED,
+            breach_icr: o.corporations.iter().any(|c| c.breach_icr),
+            breach_ltv: o.corporations.iter().any(|c| c.breach_ltv),
             realised_wijk_eur: o.corporations.iter().map(|c| c.realised_wijk).sum(),
             value_uplift_eur: o.uplift.iter().sum(),
         }
@@ -99,14 +102,15 @@ impl Headline {
     }
 }
 
-/// Differences B - A of one draw, in [`PairAcc`] order: closure, halved, breach, realised,
-/// uplift, then closure per wijk.
+/// Differences B - A of one draw, in [`PairAcc`] order: closure, halved, ICR breach, LTV
+/// breach, realised, uplift, then closure per wijk.
 fn differences(a: &Headline, b: &Headline) -> Vec<f64> {
     let flag = |x: bool| f64::from(u8::from(x));
     [
         b.closure - a.closure,
         flag(b.halved) - flag(a.halved),
-        flag(b.breach) - flag(a.breach),
+        flag(b.breach_icr) - flag(a.breach_icr),
+        flag(b.breach_ltv) - flag(a.breach_ltv),
         b.realised_wijk_eur - a.realised_wijk_eur,
         b.value_uplift_eur - a.value_uplift_eur,
     ]
@@ -120,7 +124,7 @@ fn differences(a: &Headline, b: &Headline) -> Vec<f64> {
     .collect()
 }
 
-const PAIR_HEAD: usize = 5;
+const PAIR_HEAD: usize = 6;
 
 /// Accumulators of one scenario.
 #[derive(Clone, Debug)]
@@ -129,6 +133,8 @@ struct ScenarioAcc {
     halved: Counter,
     closed: Counter,
     breach: Counter,
+    breach_icr: Counter,
+    breach_ltv: Counter,
 }
 
 /// Accumulators of one comparison B vs A.
@@ -157,6 +163,8 @@ impl Acc {
                     halved: Counter::default(),
                     closed: Counter::default(),
                     breach: Counter::default(),
+                    breach_icr: Counter::default(),
+                    breach_ltv: Counter::default(),
                 })
                 .collect(),
             pairs: ranges_p
@@ -178,7 +186,9 @@ impl Acc {
             }
             acc.halved.push(h.halved);
             acc.closed.push(h.closed);
-            acc.breach.push(h.breach);
+            acc.breach.push(h.breach_icr || h.breach_ltv);
+            acc.breach_icr.push(h.breach_icr);
+            acc.breach_ltv.push(h.breach_ltv);
         }
         for (k, acc) in self.pairs.iter_mut().enumerate() {
             let (a, b) = (&heads[0], &heads[k + 1]);
@@ -205,6 +215,8 @@ impl Acc {
             a.halved.merge(&b.halved);
             a.closed.merge(&b.closed);
             a.breach.merge(&b.breach);
+            a.breach_icr.merge(&b.breach_icr);
+            a.breach_ltv.merge(&b.breach_ltv);
         }
         for (a, b) in self.pairs.iter_mut().zip(&o.pairs) {
             for (x, y) in a.stats.iter_mut().zip(&b.stats) {
@@ -253,6 +265,8 @@ pub struct ScenarioHeadline {
     pub p_closed: Probability,
     pub p_halved: Probability,
     pub p_any_breach: Probability,
+    pub p_breach_icr: Probability,
+    pub p_breach_ltv: Probability,
     pub realised_wijk_investment_eur: Summary,
     pub value_uplift_eur: Summary,
     /// c_t over all wijken for t = 0..T.
@@ -273,7 +287,10 @@ pub struct Comparison {
     /// Per-draw difference of the halved indicator: its mean is P_B(halved) - P_A(halved),
     /// with a paired standard error.
     pub p_halved_difference: Summary,
-    pub p_breach_difference: Summary,
+    /// Per-draw differences of the ICR and LTV breach indicators (their means are the
+    /// differences in probability).
+    pub p_breach_icr_difference: Summary,
+    pub p_breach_ltv_difference: Summary,
     pub realised_wijk_investment_difference_eur: Summary,
     pub value_uplift_difference_eur: Summary,
     pub variance_reduction: VarianceReduction,
@@ -450,6 +467,8 @@ fn file(scenarios: &[Scenario], opts: &CompareOptions, acc: &Acc) -> CompareFile
             p_closed: s.closed.probability(),
             p_halved: s.halved.probability(),
             p_any_breach: s.breach.probability(),
+            p_breach_icr: s.breach_icr.probability(),
+            p_breach_ltv: s.breach_ltv.probability(),
             realised_wijk_investment_eur: s.stats[1].summary(),
             value_uplift_eur: s.stats[2].summary(),
             gap_by_year: s.stats[3..3 + t + 1].iter().map(Stat::summary).collect(),
@@ -472,9 +491,10 @@ fn file(scenarios: &[Scenario], opts: &CompareOptions, acc: &Acc) -> CompareFile
                 p_better: p.better.probability(),
                 p_worse: p.worse.probability(),
                 p_halved_difference: p.stats[1].summary(),
-                p_breach_difference: p.stats[2].summary(),
-                realised_wijk_investment_difference_eur: p.stats[3].summary(),
-                value_uplift_difference_eur: p.stats[4].summary(),
+                p_breach_icr_difference: p.stats[2].summary(),
+                p_breach_ltv_difference: p.stats[3].summary(),
+                realised_wijk_investment_difference_eur: p.stats[4].summary(),
+                value_uplift_difference_eur: p.stats[5].summary(),
                 variance_reduction: VarianceReduction {
                     paired_variance: paired,
                     independent_variance: independent,
@@ -560,8 +580,16 @@ pub fn csv_rows(f: &CompareFile) -> Vec<Vec<String>> {
             c,
             "overall",
             "all wijken",
-            "p_breach_difference",
-            &c.p_breach_difference,
+            "p_breach_icr_difference",
+            &c.p_breach_icr_difference,
+            None,
+        ));
+        rows.push(row(
+            c,
+            "overall",
+            "all wijken",
+            "p_breach_ltv_difference",
+            &c.p_breach_ltv_difference,
             None,
         ));
         rows.push(row(
@@ -606,23 +634,24 @@ pub fn terminal(f: &CompareFile) -> String {
         f.reference
     );
     s.push_str(&format!(
-        "{:<22} {:>9} {:>20} {:>10} {:>10}\n",
-        "scenario", "closure", "90% interval", "P(halved)", "P(breach)"
+        "{:<22} {:>9} {:>20} {:>10} {:>13} {:>13}\n",
+        "scenario", "closure", "90% interval", "P(halved)", "P(ICR < min)", "P(LTV > max)"
     ));
     for h in &f.scenarios {
         s.push_str(&format!(
-            "{:<22} {:>9} {:>20} {:>10} {:>10}\n",
+            "{:<22} {:>9} {:>20} {:>10} {:>13} {:>13}\n",
             h.scenario,
             pct(h.gap_closure.q50),
             format!("{} to {}", pct(h.gap_closure.q05), pct(h.gap_closure.q95)),
             pct(h.p_halved.p),
-            pct(h.p_any_breach.p)
+            pct(h.p_breach_icr.p),
+            pct(h.p_breach_ltv.p)
         ));
     }
     for c in &f.comparisons {
         let d = &c.gap_closure_difference;
         s.push_str(&format!(
-            "\n{} vs {}: closure {} ± {} (90% of draws {} to {}), P(better) {}, P(halved) {}, P(breach) {}\n",
+            "\n{} vs {}: closure {} ± {} (90% of draws {} to {}), P(better) {}, P(halved) {}, P(ICR < min) {}, P(LTV > max) {}\n",
             c.scenario,
             c.against,
             pp(d.mean),
@@ -631,7 +660,8 @@ pub fn terminal(f: &CompareFile) -> String {
             pp(d.q95),
             pct(c.p_better.p),
             pp(c.p_halved_difference.mean),
-            pp(c.p_breach_difference.mean),
+            pp(c.p_breach_icr_difference.mean),
+            pp(c.p_breach_ltv_difference.mean),
         ));
         let v = &c.variance_reduction;
         s.push_str(&format!(

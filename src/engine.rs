@@ -6,7 +6,7 @@
 //! The first chunk is the pilot that fixes the histogram ranges. Memory is bounded by one
 //! wave of chunk aggregates, whatever the number of draws.
 
-use crate::aggregate::{Aggregate, Layout, Ranges, extract};
+use crate::aggregate::{Aggregate, CORP_HEAD, Layout, Ranges, extract};
 use crate::model::{DrawOutcome, Workspace, simulate_draw};
 use crate::scenario::Scenario;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -120,6 +120,9 @@ fn run_in_pool(
             check_finite(sc, &layout, opts.seed, d, &values)?;
             Ok((values, events, o.clone()))
         })
+        .collect::<Vec<Result<_, RunError>>>()
+        .into_iter()
+        // The first failing draw in draw order, whatever the scheduling.
         .collect::<Result<_, RunError>>()?;
     let values: Vec<Vec<f64>> = pilot.iter().map(|p| p.0.clone()).collect();
     let ranges = Ranges::from_pilot(&values, layout.len());
@@ -297,9 +300,10 @@ fn describe(sc: &Scenario, l: &Layout, i: usize) -> String {
             1 => "maximum LTV".into(),
             2 => "realised / planned wijk investment".into(),
             3 => "value uplift".into(),
+            4 => "sales".into(),
             j => {
-                let y = (j - 4) % t;
-                let var = ["ICR", "LTV", "capacity"][(j - 4) / t];
+                let y = (j - CORP_HEAD) % t;
+                let var = ["ICR", "LTV", "capacity"][(j - CORP_HEAD) / t];
                 format!("{var} in {}", sc.run.year(y + 1))
             }
         };
@@ -324,7 +328,7 @@ mod tests {
         assert!(
             names
                 .iter()
-                .any(|n| n == "ICR in 2013 of corporation Rotterdam")
+                .any(|n| n == "ICR in 2013 of corporation Rotterdam (sector average)")
         );
         assert!(
             names

@@ -68,6 +68,10 @@ pub struct OverallSummary {
     pub p_halved: Probability,
     /// P(at least one corporation breaches a lender limit in some year).
     pub p_any_breach: Probability,
+    /// P(at least one corporation falls below the ICR limit in some year).
+    pub p_breach_icr: Probability,
+    /// P(at least one corporation rises above the LTV limit in some year).
+    pub p_breach_ltv: Probability,
     /// Share of draws whose gap first closed in each year, and "never".
     pub first_closure_year: BTreeMap<String, f64>,
     /// Share of draws whose gap was first halved in each year, and "never".
@@ -99,7 +103,14 @@ pub struct WijkSummary {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CorporationSummary {
     pub corporation: String,
+    /// Its municipality.
+    pub municipality: String,
+    /// True for a municipality's sector-average stand-in (not a real corporation).
+    pub sector_average: bool,
     pub dwellings_in_wijken: f64,
+    /// All its dwellings at the start (null for a sector average whose outside ratio is
+    /// uncertain).
+    pub dwellings: Option<f64>,
     /// The lenders' limits when they are constants (null when uncertain).
     pub icr_limit: Option<f64>,
     pub ltv_limit: Option<f64>,
@@ -111,6 +122,8 @@ pub struct CorporationSummary {
     /// Realised / planned wijk investment over the horizon.
     pub realised_over_planned_wijk_investment: Summary,
     pub value_uplift_eur: Summary,
+    /// Proceeds of dwellings sold over the horizon, EUR.
+    pub sales_eur: Summary,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -175,6 +188,8 @@ pub fn summary(sc: &Scenario, a: &Aggregate) -> SummaryFile {
             p_closed: p(0),
             p_halved: p(1),
             p_any_breach: p(2),
+            p_breach_icr: p(3),
+            p_breach_ltv: p(4),
             first_closure_year: first_closure(sc, &a.first_closed[0], a.draws),
             first_halved_year: first_closure(sc, &a.first_halved, a.draws),
             indicators: indicators(o + 1),
@@ -219,7 +234,16 @@ pub fn summary(sc: &Scenario, a: &Aggregate) -> SummaryFile {
                 let e = l.corporation_event(c);
                 CorporationSummary {
                     corporation: corp.name.clone(),
+                    municipality: sc.municipalities[corp.municipality].name.clone(),
+                    sector_average: corp.sector_average,
                     dwellings_in_wijken: corp.wijk_dwellings,
+                    dwellings: corp
+                        .outside_dwellings
+                        .or_else(|| {
+                            let ratio = &sc.params.get(corp.params.outside_ratio).param;
+                            ratio.constant_value().map(|r| r * corp.wijk_dwellings)
+                        })
+                        .map(|outside| corp.wijk_dwellings + outside),
                     icr_limit: sc.params.get(corp.params.icr_min).param.constant_value(),
                     ltv_limit: sc.params.get(corp.params.ltv_max).param.constant_value(),
                     min_icr: s(b),
@@ -229,6 +253,7 @@ pub fn summary(sc: &Scenario, a: &Aggregate) -> SummaryFile {
                     p_breach_ltv: p(e + 2),
                     realised_over_planned_wijk_investment: s(b + 2),
                     value_uplift_eur: s(b + 3),
+                    sales_eur: s(b + 4),
                 }
             })
             .collect(),
@@ -307,7 +332,7 @@ pub fn write_yearly(path: &Path, sc: &Scenario, a: &Aggregate) -> io::Result<()>
             }
         }
         for (ci, corp) in sc.corporations.iter().enumerate() {
-            let b = l.corporation(ci) + 4;
+            let b = l.corporation(ci) + crate::aggregate::CORP_HEAD;
             for (v, var) in ["icr", "ltv", "capacity_eur"].iter().enumerate() {
                 for t in 1..=t_max {
                     row(
@@ -389,13 +414,26 @@ impl DrawsWriter {
         );
         header.extend(["composite_gap_T".into(), "gap_closure".into()]);
         header.extend(sc.indicators.iter().map(|i| format!("g_T.{}", i.name)));
-        header.extend([
-            "first_closure_year".into(),
-            "value_uplift_eur".into(),
-            "corporation_min_icr".into(),
-            "corporation_max_ltv".into(),
-            "corporation_breach".into(),
-        ]);
+        header.extend(
+            [
+                "first_closure_year",
+                "value_uplift_eur",
+                "owners_min_icr",
+                "owners_max_ltv",
+                "owners_breach_icr",
+                "owners_breach_ltv",
+                "owners_sales_eur",
+                "sector_breach_icr",
+                "sector_breach_ltv",
+                "sector_sales_eur",
+                "mean_house_price_growth",
+                "mean_interest",
+                "mean_inflation",
+                "mean_unemployment",
+                "max_unemployment",
+            ]
+            .map(String::from),
+        );
         csv.write_record(&header)?;
         Ok(DrawsWriter {
             csv,
@@ -426,10 +464,39 @@ impl DrawsWriter {
                     .map_or(String::new(), |y| sc.run.year(usize::from(y)).to_string()),
             );
             r.push(o.uplift[w].to_string());
-            let c = &o.corporations[wijk.corporation];
-            r.push(c.min_icr.to_string());
-            r.push(c.max_ltv.to_string());
-            r.push((c.breach_icr || c.breach_ltv).to_string());
+            let owners = || wijk.owners.iter().map(|&(c, _)| &o.corporations[c]);
+            r.push(
+                owners()
+                    .map(|c| c.min_icr)
+                    .fold(f64::INFINITY, f64::min)
+                    .to_string(),
+            );
+            r.push(
+                owners()
+                    .map(|c| c.max_ltv)
+                    .fold(f64::NEG_INFINITY, f64::max)
+                    .to_string(),
+            );
+            r.push(owners().any(|c| c.breach_icr).to_string());
+            r.push(owners().any(|c| c.breach_ltv).to_string());
+            r.push(
+                owners()
+                    .map(|c| c.sales.iter().sum::<f64>())
+                    .sum::<f64>()
+                    .to_string(),
+            );
+            r.push(o.corporations.iter().any(|c| c.breach_icr).to_string());
+            r.push(o.corporations.iter().any(|c| c.breach_ltv).to_string());
+            r.push(
+                o.corporations
+                    .iter()
+                    .map(|c| c.sales.iter().sum::<f64>())
+                    .sum::<f64>()
+                    .to_string(),
+            );
+            let e = &o.economy_summary;
+            r.extend(e.mean.iter().map(f64::to_string));
+            r.push(e.max_unemployment.to_string());
             self.csv.write_record(&*r)?;
         }
         Ok(())
@@ -497,33 +564,54 @@ pub fn terminal(s: &SummaryFile, meta: &Meta) -> String {
         pct(g.q95)
     );
     out += &format!(
-        "P(halved) {} ± {}   P(closed) {}   P(a corporation breaches ICR or LTV) {} ± {}\n\n",
+        "P(halved) {} ± {}   P(closed) {}\nA corporation in some year: below the ICR limit {} ± {}, above the LTV limit {} ± {}\n\n",
         pct(o.p_halved.p),
         pct(o.p_halved.mcse),
         pct(o.p_closed.p),
-        pct(o.p_any_breach.p),
-        pct(o.p_any_breach.mcse)
+        pct(o.p_breach_icr.p),
+        pct(o.p_breach_icr.mcse),
+        pct(o.p_breach_ltv.p),
+        pct(o.p_breach_ltv.mcse)
     );
     out += &format!(
-        "{:<14} {:>6} {:>8} {:>17} {:>10} {:>10} {:>13}\n",
-        "municipality",
-        "wijken",
-        "closure",
-        "90% interval",
-        "P(halved)",
-        "P(breach)",
-        "min ICR (q50)"
+        "{:<14} {:>6} {:>8} {:>17} {:>10}\n",
+        "municipality", "wijken", "closure", "90% interval", "P(halved)"
     );
-    for (m, c) in s.municipalities.iter().zip(&s.corporations) {
+    for m in &s.municipalities {
         out += &format!(
-            "{:<14} {:>6} {:>8} {:>17} {:>10} {:>10} {:>13.2}\n",
+            "{:<14} {:>6} {:>8} {:>17} {:>10}\n",
             m.municipality,
             m.wijken,
             pct(m.gap_closure.q50),
             format!("{} to {}", pct(m.gap_closure.q05), pct(m.gap_closure.q95)),
             pct(m.p_halved.p),
-            pct(c.p_breach.p),
-            c.min_icr.q50
+        );
+    }
+    let width = s
+        .corporations
+        .iter()
+        .map(|c| c.corporation.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(11);
+    out += &format!(
+        "\n{:<width$} {:>13} {:>13} {:>13} {:>13} {:>14}\n",
+        "corporation",
+        "P(ICR < min)",
+        "P(LTV > max)",
+        "min ICR (q50)",
+        "max LTV (q50)",
+        "wijk realised"
+    );
+    for c in &s.corporations {
+        out += &format!(
+            "{:<width$} {:>13} {:>13} {:>13.2} {:>13.2} {:>14}\n",
+            c.corporation,
+            pct(c.p_breach_icr.p),
+            pct(c.p_breach_ltv.p),
+            c.min_icr.q50,
+            c.max_ltv.q50,
+            pct(c.realised_over_planned_wijk_investment.mean)
         );
     }
     out

@@ -59,6 +59,10 @@ pub struct SweepPoint {
     pub p_halved: Probability,
     pub p_closed: Probability,
     pub p_any_breach: Probability,
+    /// P(a corporation falls below the ICR limit in some year).
+    pub p_breach_icr: Probability,
+    /// P(a corporation rises above the LTV limit in some year).
+    pub p_breach_ltv: Probability,
     pub value_uplift_eur: Summary,
 }
 
@@ -134,6 +138,8 @@ pub fn run(
             p_halved: s.overall.p_halved,
             p_closed: s.overall.p_closed,
             p_any_breach: s.overall.p_any_breach,
+            p_breach_icr: s.overall.p_breach_icr,
+            p_breach_ltv: s.overall.p_breach_ltv,
             value_uplift_eur: s.overall.value_uplift_eur,
         });
     }
@@ -163,6 +169,10 @@ pub fn csv_rows(f: &SweepFile) -> Vec<Vec<String>> {
             "p_closed_mcse",
             "p_any_breach",
             "p_any_breach_mcse",
+            "p_breach_icr",
+            "p_breach_icr_mcse",
+            "p_breach_ltv",
+            "p_breach_ltv_mcse",
             "value_uplift_eur_mean",
             "value_uplift_eur_mcse",
         ]
@@ -184,6 +194,10 @@ pub fn csv_rows(f: &SweepFile) -> Vec<Vec<String>> {
                 p.p_closed.mcse,
                 p.p_any_breach.p,
                 p.p_any_breach.mcse,
+                p.p_breach_icr.p,
+                p.p_breach_icr.mcse,
+                p.p_breach_ltv.p,
+                p.p_breach_ltv.mcse,
                 p.value_uplift_eur.mean,
                 p.value_uplift_eur.mcse,
             ]
@@ -209,18 +223,19 @@ pub fn terminal(f: &SweepFile) -> String {
         s.push_str(&format!("{:>28} ", short(&l.path)));
     }
     s.push_str(&format!(
-        "{:>16} {:>14} {:>14}\n",
-        "closure (mean)", "P(halved)", "P(breach)"
+        "{:>16} {:>14} {:>14} {:>14}\n",
+        "closure (mean)", "P(halved)", "P(ICR < min)", "P(LTV > max)"
     ));
     for p in &f.points {
         for x in &p.at {
             s.push_str(&format!("{x:>28} "));
         }
         s.push_str(&format!(
-            "{:>16} {:>14} {:>14}\n",
+            "{:>16} {:>14} {:>14} {:>14}\n",
             pct(p.gap_closure.mean, p.gap_closure.mcse),
             pct(p.p_halved.p, p.p_halved.mcse),
-            pct(p.p_any_breach.p, p.p_any_breach.mcse)
+            pct(p.p_breach_icr.p, p.p_breach_icr.mcse),
+            pct(p.p_breach_ltv.p, p.p_breach_ltv.mcse)
         ));
     }
     s

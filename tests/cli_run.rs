@@ -65,9 +65,12 @@ fn the_terminal_summary_has_the_headline_and_a_line_per_municipality() {
         "median",
         "90% interval",
         "P(halved)",
-        "P(a corporation breaches ICR or LTV)",
+        "below the ICR limit",
+        "above the LTV limit",
+        "P(ICR < min)",
+        "P(LTV > max)",
         "Zaanstad",
-        "Amsterdam",
+        "Amsterdam (sector average)",
     ] {
         assert!(out.contains(needle), "{needle} missing:\n{out}");
     }

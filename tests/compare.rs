@@ -51,7 +51,8 @@ fn a_scenario_compared_with_itself_differs_by_exactly_zero_in_every_draw() {
     for s in [
         &c.gap_closure_difference,
         &c.p_halved_difference,
-        &c.p_breach_difference,
+        &c.p_breach_icr_difference,
+        &c.p_breach_ltv_difference,
         &c.realised_wijk_investment_difference_eur,
         &c.value_uplift_difference_eur,
     ] {
@@ -180,7 +181,7 @@ fn compare_command_writes_json_csv_charts_and_report() {
         serde_json::from_str(&std::fs::read_to_string(out.join("compare.json")).unwrap()).unwrap();
     assert_eq!(f["comparisons"][0]["wijken"].as_array().unwrap().len(), 40);
     let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
-    assert_eq!(csv.lines().count(), 1 + 5 + 40);
+    assert_eq!(csv.lines().count(), 1 + 6 + 40);
     let html = std::fs::read_to_string(out.join("compare.html")).unwrap();
     assert_eq!(html.matches("<svg").count(), 4);
     for stem in [

@@ -86,7 +86,7 @@ effect = 0.05
     let rotterdam = sc
         .corporations
         .iter()
-        .find(|c| c.name == "Rotterdam")
+        .find(|c| c.name == "Rotterdam (sector average)")
         .unwrap();
     assert_eq!(rotterdam.levy.at(2013), 0.0);
     assert_eq!(rotterdam.levy.at(2014), 0.005);

@@ -1,13 +1,19 @@
 //! Property tests over the model: whatever the levers and the draw, no negative dwellings,
 //! debt or spending; shares stay in [0, 1]; a corporation never spends more than its capacity
-//! or its plan; and money is conserved: D_t = max(0, D_{t-1} + spent_t - FCF_t) year by year.
-//! Deterministic proptest runs (fixed ChaCha seed).
+//! or its plan; money is conserved: D_t = max(0, D_{t-1} + spent_t - FCF_t - P_t) year by
+//! year; observed gaps stay in their physical range; a wijk never trades above the city; with
+//! the cycle at its mean the observed gap is the structural one; and a corporation in breach
+//! of the ICR limit has no ICR headroom at any rate. Deterministic proptest runs (fixed
+//! ChaCha seed).
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use std::path::Path;
-use wijksim::model::corporation::{AllocationPolicy, allocate};
+use wijksim::model::corporation::{self, CorpState, allocate};
+use wijksim::model::draw::{finish, init};
+use wijksim::model::params::{AllocationPolicy, CorporationParams};
 use wijksim::model::{Workspace, simulate_draw};
+use wijksim::scenario::Scenario;
 
 fn runner(cases: u32) -> TestRunner {
     TestRunner::new_with_rng(
@@ -21,7 +27,7 @@ fn runner(cases: u32) -> TestRunner {
 }
 
 /// Levers and their ranges; each case sets all of them.
-const LEVERS: [(&str, f64, f64); 12] = [
+const LEVERS: [(&str, f64, f64); 14] = [
     ("corporations.defaults.levy", 0.0, 0.012),
     ("corporations.defaults.rent", 3_000.0, 8_000.0),
     ("corporations.defaults.debt", 0.0, 70_000.0),
@@ -29,6 +35,8 @@ const LEVERS: [(&str, f64, f64); 12] = [
     ("corporations.defaults.physical_share", 0.0, 1.0),
     ("corporations.defaults.headroom_use", 0.0, 1.0),
     ("corporations.defaults.regular_investment", 0.0, 4_000.0),
+    ("corporations.defaults.sell_rate", 0.0, 0.1),
+    ("corporations.defaults.commitment", 0.0, 3.0),
     ("corporations.defaults.rent_policy", -0.05, 0.05),
     ("municipalities.defaults.budget_per_resident", 0.0, 1_000.0),
     ("municipalities.defaults.cut_depth", 0.0, 1.0),
@@ -81,8 +89,9 @@ fn corporations_and_municipalities_keep_their_books() {
                         c.capacity[t]
                     );
                     prop_assert!(c.debt[t] >= 0.0 && c.ltv[t] >= 0.0);
-                    // Money is conserved: what is spent and not earned is borrowed.
-                    let want = (debt + c.spent[t] - c.fcf[t]).max(0.0);
+                    // Money is conserved: what is spent and not earned or sold for is
+                    // borrowed.
+                    let want = (debt + c.spent[t] - c.fcf[t] - c.sales[t]).max(0.0);
                     prop_assert!(
                         (c.debt[t] - want).abs() <= 1e-9 * (1.0 + want.abs()),
                         "{} year {t}: debt {} vs {}",
@@ -127,5 +136,143 @@ fn allocation_shares_stay_in_the_unit_interval_and_pay_in_full_when_they_can() {
                 Ok(())
             },
         )
+        .unwrap();
+}
+
+/// The baseline with harsher noise and cycle (`sigma`, `cyclical`, the sds of house prices and
+/// unemployment scaled by `econ`), written to `dir`.
+fn harsh(dir: &Path, sigma: f64, cyclical: f64, econ: [f64; 2], effect: f64) -> Scenario {
+    let mut text = std::fs::read_to_string("scenarios/baseline.toml")
+        .unwrap()
+        .replace("sigma = 0.03", &format!("sigma = {sigma}"))
+        .replace("cyclical = 150", &format!("cyclical = {cyclical}"))
+        .replace(
+            "mode = 0.015, max = 0.06",
+            &format!("mode = {effect}, max = 0.9"),
+        )
+        .replace("data/aandachtswijken.csv", "w.csv");
+    for ((var, sd), scale) in [("house_price_growth", 0.045), ("unemployment", 0.008)]
+        .into_iter()
+        .zip(econ)
+    {
+        text = text.replace(&format!("{var} = {sd}"), &format!("{var} = {}", sd * scale));
+    }
+    std::fs::copy("scenarios/data/aandachtswijken.csv", dir.join("w.csv")).unwrap();
+    let path = dir.join("harsh.toml");
+    std::fs::write(&path, text).unwrap();
+    wijksim::scenario::load(&path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn observed_gaps_stay_in_range_and_no_wijk_trades_above_the_city() {
+    let dir = tempfile::tempdir().unwrap();
+    let strategy = (
+        0.0..0.5f64,
+        0.0..1500.0f64,
+        0.0..4.0f64,
+        0.0..0.5f64,
+        any::<u64>(),
+    );
+    runner(40)
+        .run(&strategy, |(sigma, cyclical, econ, effect, seed)| {
+            let sc = harsh(dir.path(), sigma, cyclical, [econ, econ], effect);
+            let mut ws = Workspace::default();
+            let (n_k, t_max) = (sc.indicators.len(), sc.horizon());
+            for draw in 0..3 {
+                let o = simulate_draw(&sc, seed, draw, &mut ws);
+                for (w, wijk) in sc.wijken.iter().enumerate() {
+                    for (k, wi) in wijk.indicators.iter().enumerate() {
+                        for t in 0..=t_max {
+                            let g = o.g[(w * n_k + k) * (t_max + 1) + t];
+                            prop_assert!(
+                                g >= wi.lo && g <= wi.hi,
+                                "{} {}: g {g} outside [{}, {}]",
+                                wijk.name,
+                                sc.indicators[k].name,
+                                wi.lo,
+                                wi.hi
+                            );
+                            // Back in the indicator's own unit: within its physical range.
+                            let ind = &sc.indicators[k];
+                            let value = match ind.better {
+                                wijksim::scenario::Better::Lower => wi.city + g * wi.gap0,
+                                wijksim::scenario::Better::Higher => wi.city - g * wi.gap0,
+                            };
+                            prop_assert!(value >= ind.min - 1e-9 && value <= ind.max + 1e-9);
+                        }
+                    }
+                    for t in 0..=t_max {
+                        let v = o.value[w * (t_max + 1) + t];
+                        prop_assert!(v <= o.city_value[t] * (1.0 + 1e-15), "{v} above the city");
+                    }
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn with_the_cycle_at_its_mean_the_observed_gap_is_the_structural_one() {
+    let dir = tempfile::tempdir().unwrap();
+    // Unemployment has no shocks (sd 0) and no overlay: u_t is its long-run mean every year.
+    let sc = harsh(dir.path(), 0.2, 600.0, [2.0, 0.0], 0.2);
+    let mut ws = Workspace::default();
+    for draw in 0..20 {
+        init(&sc, 11, draw, &mut ws);
+        for t in 1..=sc.horizon() {
+            ws.advance(&sc, t);
+            assert_eq!(ws.outcome.economy[t].unemployment, 0.055);
+            assert_eq!(ws.state.z, ws.state.g, "draw {draw} year {t}");
+        }
+        finish(&sc, &ws.params, &ws.state, &mut ws.outcome);
+    }
+}
+
+#[test]
+fn a_corporation_in_breach_of_the_icr_limit_has_no_icr_headroom_at_any_rate() {
+    let strategy = (
+        0.0..20_000.0f64,
+        0.0..100_000.0f64,
+        prop_oneof![Just(0.0), 0.0..0.1f64],
+        0.0..0.02f64,
+        0.5..3.0f64,
+    );
+    runner(3_000)
+        .run(&strategy, |(rent, debt, rate, levy, icr_min)| {
+            let p = CorporationParams {
+                rent,
+                operating_cost: 1_100.0,
+                maintenance: 1_300.0,
+                other_taxes: 200.0,
+                debt,
+                loan_interest: 0.047,
+                outside_ratio: 4.0,
+                policy_value_ratio: 0.53,
+                refinance_share: 0.10,
+                icr_min,
+                ltv_max: 0.85,
+                headroom_use: 0.25,
+                rate_floor: 0.005,
+                regular_investment: 2_500.0,
+                newbuild_share: 0.6,
+                newbuild_yield: 0.015,
+                sell_rate: 0.007,
+                sale_cost: 0.05,
+                physical_share: 0.6,
+                compensation: 0.0,
+            };
+            let mut s = CorpState::initial(&p, [100.0].into_iter(), 400.0);
+            let v = corporation::value_and_sell(&p, &mut s, 500.0 * 150_000.0, 0.75);
+            let f = corporation::finances(&p, &s, &v, rate, levy);
+            if f.icr < icr_min {
+                prop_assert_eq!(f.headroom_icr, 0.0);
+                prop_assert_eq!(f.headroom, 0.0);
+            } else {
+                prop_assert!(f.headroom_icr.is_finite() && f.headroom_icr >= 0.0);
+            }
+            prop_assert!(f.headroom >= 0.0 && f.capacity >= 0.0);
+            Ok(())
+        })
         .unwrap();
 }

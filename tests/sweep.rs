@@ -140,7 +140,12 @@ fn sweep_command_writes_table_json_and_charts() {
     let f: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("sweep.json")).unwrap()).unwrap();
     assert_eq!(f["points"].as_array().unwrap().len(), 3);
-    for stem in ["sweep_gap_closure", "sweep_p_halved", "sweep_p_breach"] {
+    for stem in [
+        "sweep_gap_closure",
+        "sweep_p_halved",
+        "sweep_p_breach_icr",
+        "sweep_p_breach_ltv",
+    ] {
         let svg = std::fs::read_to_string(out.join(format!("charts/{stem}.svg"))).unwrap();
         roxmltree::Document::parse(&svg).unwrap();
         assert!(out.join(format!("charts/{stem}.png")).exists());

@@ -1,19 +1,27 @@
-//! One draw: sample the parameters, simulate the economy, and fold the yearly step over the
-//! horizon in the order of MODEL.md. All buffers live in a [`Workspace`] that is reused from
-//! draw to draw, so the yearly loop does not allocate.
+//! One draw: [`init`] samples the parameters and the economy and sets the state at t = 0,
+//! [`step_year`] moves the state one year in the order of MODEL.md's "Order within a year",
+//! [`finish`] computes what is reported at the horizon. [`simulate_draw`] folds them. All
+//! buffers live in a [`Workspace`] that is reused from draw to draw, so the yearly loop does
+//! not allocate.
 
 use super::corporation::{self, CorpState};
-use super::economy::{self, EconomyYear};
+use super::economy::{self, EconomySummary, EconomyYear};
 use super::gaps::{self, GapDrivers, IndicatorDraw};
+use super::params::{CorporationParams, GapParams, MunicipalityParams, PropertyParams};
 use super::{municipality, property};
 use crate::dist::unit_mean_lognormal;
 use crate::rng::{StreamRng, component_key, stream};
-use crate::scenario::Scenario;
-use nalgebra::Vector4;
+use crate::scenario::{Scenario, UNEMPLOYMENT};
 use rand_distr::{Distribution, StandardNormal};
 
 /// ICR values above this (including a corporation without interest) are reported as this.
 pub const ICR_CAP: f64 = 100.0;
+
+/// A wijk's (or all wijken's) composite gap at or below this has closed: it reached the
+/// city average.
+pub const CLOSED: f64 = 0.0;
+/// A composite gap at or below this has halved.
+pub const HALVED: f64 = 0.5;
 
 /// Per-corporation results of one draw.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -32,6 +40,13 @@ pub struct CorpOutcome {
     pub debt: Vec<f64>,
     /// Free cash flow per year, EUR.
     pub fcf: Vec<f64>,
+    /// Landlord levy paid per year, EUR.
+    pub levy: Vec<f64>,
+    /// Proceeds of dwellings sold per year (net of sale costs), EUR.
+    pub sales: Vec<f64>,
+    /// Wijk commitment planned and realised per year, EUR.
+    pub wijk_plan: Vec<f64>,
+    pub wijk_spent: Vec<f64>,
     pub min_icr: f64,
     pub max_ltv: f64,
     pub breach_icr: bool,
@@ -39,11 +54,11 @@ pub struct CorpOutcome {
     /// Wijk commitment planned and realised over the horizon, EUR.
     pub planned_wijk: f64,
     pub realised_wijk: f64,
-    /// Value uplift of its wijk dwellings at T, EUR.
+    /// Value uplift of its wijk dwellings at T (those it still owns), EUR.
     pub uplift: f64,
 }
 
-/// Everything one draw produces, in fixed-size buffers.
+/// Everything one draw produces, in buffers reused from draw to draw.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DrawOutcome {
     pub draw: u64,
@@ -55,10 +70,16 @@ pub struct DrawOutcome {
     pub c: Vec<f64>,
     /// Population-weighted composite gap per year t = 0..T.
     pub c_all: Vec<f64>,
+    /// Observed gap per wijk, indicator and year: g[(w * K + k) * (T + 1) + t].
+    pub g: Vec<f64>,
     /// g_k,T per wijk and indicator (w * K + k).
     pub g_final: Vec<f64>,
     /// Population-weighted g_k,T.
     pub g_final_all: Vec<f64>,
+    /// Value of a wijk dwelling per wijk and year (step 6, with cv_t): value[w * (T + 1) + t].
+    pub value: Vec<f64>,
+    /// City value per dwelling per year t = 0..T.
+    pub city_value: Vec<f64>,
     /// First model year t with c <= 0, per wijk.
     pub first_closed: Vec<Option<u16>>,
     pub first_closed_all: Option<u16>,
@@ -77,23 +98,78 @@ pub struct DrawOutcome {
     pub rate_floors: u32,
     /// The economy as the model used it, t = 0..T.
     pub economy: Vec<EconomyYear>,
+    /// The economy of the draw in a few numbers.
+    pub economy_summary: EconomySummary,
+}
+
+/// The sampled parameters of one draw, in the model's form.
+#[derive(Clone, Debug, Default)]
+pub struct DrawParams {
+    pub gaps: Option<GapParams<f64>>,
+    pub property: Option<PropertyParams<f64>>,
+    /// Value weights per indicator, normalised to sum to 1.
+    pub value_weights: Vec<f64>,
+    pub municipalities: Vec<MunicipalityParams<f64>>,
+    pub corporations: Vec<CorporationParams<f64>>,
+    /// Per wijk and indicator (w * K + k).
+    pub indicators: Vec<IndicatorDraw>,
+}
+
+impl DrawParams {
+    fn gaps(&self) -> &GapParams<f64> {
+        self.gaps.as_ref().expect("set by init")
+    }
+    fn property(&self) -> &PropertyParams<f64> {
+        self.property.as_ref().expect("set by init")
+    }
+}
+
+/// The state of one draw that the years carry forward.
+#[derive(Clone, Debug, Default)]
+pub struct DrawState {
+    /// Cumulative inflation (1 + p_1) ... (1 + p_t).
+    pub price_index: f64,
+    /// V^city_t.
+    pub city_value: f64,
+    /// Structural gaps per wijk and indicator (w * K + k).
+    pub z: Vec<f64>,
+    /// Observed gaps per wijk and indicator.
+    pub g: Vec<f64>,
+    /// Programme stock K per wijk.
+    pub stock: Vec<f64>,
+    /// Composite gap c and value composite cv per wijk, of the latest year.
+    pub c: Vec<f64>,
+    pub cv: Vec<f64>,
+    pub corporations: Vec<CorpState>,
+}
+
+/// Scratch buffers of one year, reused from year to year.
+#[derive(Default)]
+pub struct Scratch {
+    /// Per wijk: value of a dwelling in step 2, corporation dwellings after the sales,
+    /// physical investment and social spending this year.
+    value: Vec<f64>,
+    owned: Vec<f64>,
+    physical: Vec<f64>,
+    social: Vec<f64>,
+    /// Per municipality: this year's budget and shortfall.
+    budget: Vec<f64>,
+    shortfall: Vec<f64>,
+    direct: Vec<f64>,
+    noise: Vec<f64>,
+    /// Per corporation: the step-2 valuation.
+    valuations: Vec<corporation::Valuation>,
 }
 
 /// Reusable buffers for [`simulate_draw`].
 #[derive(Default)]
 pub struct Workspace {
     pub outcome: DrawOutcome,
-    latent: Vec<Vector4<f64>>,
+    pub params: DrawParams,
+    pub state: DrawState,
     economy: Vec<EconomyYear>,
-    indicators: Vec<IndicatorDraw>,
     wijk_rngs: Vec<StreamRng>,
-    g: Vec<f64>,
-    direct: Vec<f64>,
-    noise: Vec<f64>,
-    stock: Vec<f64>,
-    corp_state: Vec<CorpState>,
-    physical: Vec<f64>,
-    social: Vec<f64>,
+    scratch: Scratch,
 }
 
 /// Samples every parameter of the table for one draw, each from its own stream.
@@ -118,33 +194,76 @@ pub fn simulate_draw<'w>(
     draw: u64,
     ws: &'w mut Workspace,
 ) -> &'w DrawOutcome {
-    let sc = scenario;
+    init(scenario, seed, draw, ws);
+    for t in 1..=scenario.horizon() {
+        ws.advance(scenario, t);
+    }
+    finish(scenario, &ws.params, &ws.state, &mut ws.outcome);
+    &ws.outcome
+}
+
+impl Workspace {
+    /// Runs [`step_year`] for year `t` on this workspace's draw (after [`init`]).
+    pub fn advance(&mut self, scenario: &Scenario, t: usize) {
+        let x = self.economy[t];
+        step_year(
+            scenario,
+            &self.params,
+            &mut self.state,
+            &x,
+            t,
+            &mut self.wijk_rngs,
+            &mut self.scratch,
+            &mut self.outcome,
+        );
+    }
+}
+
+/// Samples the parameters, the per-wijk multipliers and the economy of the draw, and sets
+/// the state at t = 0 and the outcome's buffers.
+pub fn init(sc: &Scenario, seed: u64, draw: u64, ws: &mut Workspace) {
     let t_max = sc.horizon();
-    let n_w = sc.wijken.len();
-    let n_k = sc.indicators.len();
+    let (n_w, n_k) = (sc.wijken.len(), sc.indicators.len());
     let out = &mut ws.outcome;
     out.draw = draw;
     sample_params(sc, seed, draw, &mut out.params);
     let v = &out.params;
-    let gp = sc.gaps.values(v);
-    let prop = sc.property.values(v);
+    let dp = &mut ws.params;
+    dp.gaps = Some(sc.gaps.values(v));
+    dp.property = Some(sc.property.values(v));
+    dp.municipalities.clear();
+    dp.municipalities
+        .extend(sc.municipalities.iter().map(|m| m.params.values(v)));
+    dp.corporations.clear();
+    dp.corporations
+        .extend(sc.corporations.iter().map(|c| c.params.values(v)));
+    dp.value_weights.clear();
+    dp.value_weights
+        .extend(sc.indicators.iter().map(|i| v[i.value_weight.0]));
+    let total: f64 = dp.value_weights.iter().sum();
+    for w in &mut dp.value_weights {
+        *w /= total;
+    }
 
     // Per-wijk multipliers: the first number of each (wijk, indicator) stream; the rest of
     // the stream is that wijk's yearly noise for that indicator.
     ws.wijk_rngs.clear();
     out.multipliers.clear();
-    ws.indicators.clear();
+    dp.indicators.clear();
     for w in &sc.wijken {
         for (k, ind) in sc.indicators.iter().enumerate() {
             let mut rng = stream(seed, draw, w.indicator_keys[k]);
             let m = unit_mean_lognormal(ind.wijk_cv, StandardNormal.sample(&mut rng));
             ws.wijk_rngs.push(rng);
             out.multipliers.push(m);
-            ws.indicators.push(IndicatorDraw {
+            let wi = &w.indicators[k];
+            dp.indicators.push(IndicatorDraw {
                 effect: v[ind.effect.0] * m,
-                cyclical: v[ind.cyclical.0],
+                cyclical: v[ind.cyclical.0] / wi.gap0,
                 sigma: v[ind.sigma.0],
-                gap0: ind.gap0,
+                gap0: wi.gap0,
+                lo: wi.lo,
+                hi: wi.hi,
                 response: ind.response,
                 leakage: ind.leakage,
             });
@@ -152,220 +271,401 @@ pub fn simulate_draw<'w>(
     }
 
     let mut econ_rng = stream(seed, draw, component_key("economy"));
-    out.rate_floors = economy::simulate(
-        &sc.economy,
-        t_max,
-        &mut econ_rng,
-        &mut ws.latent,
-        &mut ws.economy,
-    );
+    out.rate_floors = economy::simulate(&sc.economy, t_max, &mut econ_rng, &mut ws.economy);
     out.economy.clear();
     out.economy.extend_from_slice(&ws.economy);
-    let mean_u = sc.economy.mean[crate::scenario::UNEMPLOYMENT];
+    out.economy_summary = economy::summarise(&ws.economy);
 
-    // State at t = 0.
-    let pop_total = sc.total_population();
-    reset(&mut ws.g, n_w * n_k, 1.0);
-    reset(&mut ws.direct, n_k, 0.0);
-    reset(&mut ws.noise, n_k, 0.0);
-    reset(&mut ws.stock, n_w, 0.0);
-    reset(&mut ws.physical, n_w, 0.0);
-    reset(&mut ws.social, n_w, 0.0);
+    // The state at t = 0: the data define G(0), so every gap starts at 1.
+    let st = &mut ws.state;
+    st.price_index = 1.0;
+    st.city_value = dp.property().city_value;
+    reset(&mut st.z, n_w * n_k, 1.0);
+    reset(&mut st.g, n_w * n_k, 1.0);
+    reset(&mut st.stock, n_w, 0.0);
+    reset(&mut st.c, n_w, 1.0);
+    reset(&mut st.cv, n_w, 1.0);
+    st.corporations.clear();
+    for (corp, p) in sc.corporations.iter().zip(&dp.corporations) {
+        let outside = corp
+            .outside_dwellings
+            .unwrap_or(p.outside_ratio * corp.wijk_dwellings);
+        st.corporations.push(CorpState::initial(
+            p,
+            corp.holdings.iter().map(|h| h.dwellings),
+            outside,
+        ));
+    }
+
+    let prop = dp.property();
+    let start_value = property::wijk_value(prop.city_value, prop.start_discount, prop.theta, 1.0);
     reset(&mut out.c, n_w * (t_max + 1), 1.0);
     reset(&mut out.c_all, t_max + 1, 1.0);
+    reset(&mut out.g, n_w * n_k * (t_max + 1), 1.0);
+    reset(&mut out.value, n_w * (t_max + 1), start_value);
+    reset(&mut out.city_value, t_max + 1, prop.city_value);
     out.first_closed.clear();
     out.first_closed.resize(n_w, None);
     out.first_closed_all = None;
     out.first_halved_all = None;
     reset(&mut out.municipal_spend, sc.municipalities.len(), 0.0);
     reset(&mut out.municipal_shortfall, sc.municipalities.len(), 0.0);
-    ws.corp_state.clear();
     out.corporations
         .resize_with(sc.corporations.len(), CorpOutcome::default);
-    for (corp, co) in sc.corporations.iter().zip(out.corporations.iter_mut()) {
-        let p = corp.params.values(v);
-        ws.corp_state.push(CorpState::initial(
-            &p,
-            corp.wijk_dwellings * (1.0 + p.outside_ratio),
-        ));
-        reset(&mut co.icr, t_max, 0.0);
-        reset(&mut co.ltv, t_max, 0.0);
-        reset(&mut co.capacity, t_max, 0.0);
-        reset(&mut co.plan, t_max, 0.0);
-        reset(&mut co.spent, t_max, 0.0);
-        reset(&mut co.debt, t_max, 0.0);
-        reset(&mut co.fcf, t_max, 0.0);
+    for co in &mut out.corporations {
+        for series in [
+            &mut co.icr,
+            &mut co.ltv,
+            &mut co.capacity,
+            &mut co.plan,
+            &mut co.spent,
+            &mut co.debt,
+            &mut co.fcf,
+            &mut co.levy,
+            &mut co.sales,
+            &mut co.wijk_plan,
+            &mut co.wijk_spent,
+        ] {
+            reset(series, t_max, 0.0);
+        }
         co.min_icr = f64::INFINITY;
         co.max_ltv = f64::NEG_INFINITY;
         co.breach_icr = false;
         co.breach_ltv = false;
         co.planned_wijk = 0.0;
         co.realised_wijk = 0.0;
-    }
-    let mut price_index = 1.0;
-    let mut city_value = prop.city_value;
-    let leak = gp.leak * (1.0 - gp.retention);
-
-    for t in 1..=t_max {
-        let x = ws.economy[t];
-        let year = sc.run.year(t);
-        // 1. prices, values and costs grow by this year's rates.
-        price_index *= 1.0 + x.inflation;
-        city_value *= 1.0 + x.house_price_growth;
-        for (corp, s) in sc.corporations.iter().zip(ws.corp_state.iter_mut()) {
-            corporation::grow(
-                s,
-                x.inflation,
-                corp.rent_policy.at(year),
-                x.house_price_growth,
-            );
-        }
-
-        // Municipal budgets (needed for the corporations' compensation in step 3).
-        // 2-3. corporations: value with c_{t-1}, cash flow, capacity, allocation, debt.
-        for (ci, corp) in sc.corporations.iter().enumerate() {
-            let p = corp.params.values(v);
-            let muni = &sc.municipalities[corp.municipality];
-            let mp = muni.params.values(v);
-            let cut =
-                municipality::cut_share(mp.cut_depth, mp.cut_start, mp.cut_ramp, f64::from(year));
-            let (_, shortfall) =
-                municipality::budget(mp.budget_per_resident * muni.population, price_index, cut);
-            let s = &mut ws.corp_state[ci];
-            let outside = p.outside_ratio * corp.wijk_dwellings;
-            let mut value = outside * city_value + s.upgrades;
-            let mut wijk_plan = 0.0;
-            let mut compensation_plan = 0.0;
-            for &w in &corp.wijken {
-                let wijk = &sc.wijken[w];
-                let c_prev = out.c[w * (t_max + 1) + t - 1];
-                value += wijk.corporation_dwellings
-                    * property::wijk_value(city_value, prop.start_discount, prop.theta, c_prev);
-                wijk_plan += wijk.commitment * price_index;
-                compensation_plan += p.compensation * shortfall * wijk.population / muni.population;
-            }
-            let dwellings = corp.wijk_dwellings + outside;
-            let f = corporation::finances(&p, s, dwellings, value, x.interest, corp.levy.at(year));
-            let regular_plan = p.regular_investment * dwellings * price_index;
-            let alloc = corporation::allocate(
-                corp.allocation,
-                f.capacity,
-                regular_plan,
-                wijk_plan + compensation_plan,
-            );
-            let mut physical_total = 0.0;
-            for &w in &corp.wijken {
-                let wijk = &sc.wijken[w];
-                let plan = wijk.commitment * price_index;
-                let comp = p.compensation * shortfall * wijk.population / muni.population;
-                ws.physical[w] = alloc.wijk * p.physical_share * plan;
-                ws.social[w] = alloc.wijk * ((1.0 - p.physical_share) * plan + comp);
-                physical_total += ws.physical[w];
-            }
-            let spent = alloc.regular * regular_plan + alloc.wijk * (wijk_plan + compensation_plan);
-            s.debt = corporation::new_debt(s.debt, spent, f.fcf);
-            s.loan_rate = f.loan_rate;
-            s.upgrades += prop.capitalisation * physical_total;
-            let ltv = if f.policy_value > 0.0 {
-                s.debt / f.policy_value
-            } else {
-                f64::INFINITY
-            };
-            let co = &mut out.corporations[ci];
-            co.icr[t - 1] = f.icr.min(ICR_CAP);
-            co.ltv[t - 1] = ltv;
-            co.capacity[t - 1] = f.capacity;
-            co.plan[t - 1] = regular_plan + wijk_plan + compensation_plan;
-            co.spent[t - 1] = spent;
-            co.debt[t - 1] = s.debt;
-            co.fcf[t - 1] = f.fcf;
-            co.min_icr = co.min_icr.min(f.icr.min(ICR_CAP));
-            co.max_ltv = co.max_ltv.max(ltv);
-            co.breach_icr |= f.icr < p.icr_min;
-            co.breach_ltv |= ltv > p.ltv_max;
-            co.planned_wijk += wijk_plan;
-            co.realised_wijk += alloc.wijk * wijk_plan;
-        }
-
-        // 4. municipal and state spending.
-        let state = sc.state_budget_per_wijk.at(year);
-        for (m, muni) in sc.municipalities.iter().enumerate() {
-            let mp = muni.params.values(v);
-            let cut =
-                municipality::cut_share(mp.cut_depth, mp.cut_start, mp.cut_ramp, f64::from(year));
-            let (budget, shortfall) =
-                municipality::budget(mp.budget_per_resident * muni.population, price_index, cut);
-            out.municipal_spend[m] += budget;
-            out.municipal_shortfall[m] += shortfall;
-            for &w in &muni.wijken {
-                ws.social[w] += budget * sc.wijken[w].population / muni.population + state;
-            }
-        }
-
-        // 5. programme stock, response and gaps.
-        let mut c_all = 0.0;
-        for (w, wijk) in sc.wijken.iter().enumerate() {
-            let intensity = ws.social[w] / wijk.population;
-            ws.stock[w] = gaps::stock(ws.stock[w], gp.decay, intensity);
-            for k in 0..n_k {
-                ws.noise[k] = StandardNormal.sample(&mut ws.wijk_rngs[w * n_k + k]);
-            }
-            let upgraded = ws.physical[w] / (gp.upgrade_cost * price_index);
-            let drivers = GapDrivers {
-                response: gaps::response(ws.stock[w], gp.k_half),
-                upgraded_pp: 100.0 * upgraded / wijk.dwellings,
-                aging_pp: gp.aging,
-                leak,
-                unemployment_deviation: x.unemployment - mean_u,
-                noise: &ws.noise,
-            };
-            let g = &mut ws.g[w * n_k..(w + 1) * n_k];
-            gaps::step(
-                &ws.indicators[w * n_k..(w + 1) * n_k],
-                &sc.spillover_matrix,
-                &drivers,
-                g,
-                &mut ws.direct,
-            );
-            let c = gaps::composite(sc.indicators.iter().map(|i| i.weight), g);
-            out.c[w * (t_max + 1) + t] = c;
-            if c <= 0.0 && out.first_closed[w].is_none() {
-                out.first_closed[w] = Some(t as u16);
-            }
-            c_all += c * wijk.population / pop_total;
-        }
-        out.c_all[t] = c_all;
-        if c_all <= 0.0 && out.first_closed_all.is_none() {
-            out.first_closed_all = Some(t as u16);
-        }
-        if c_all <= 0.5 && out.first_halved_all.is_none() {
-            out.first_halved_all = Some(t as u16);
-        }
-    }
-
-    // 6. final values and uplift with c_T.
-    out.uplift.clear();
-    out.g_final.clear();
-    out.g_final.extend_from_slice(&ws.g);
-    reset(&mut out.g_final_all, n_k, 0.0);
-    for co in &mut out.corporations {
         co.uplift = 0.0;
     }
-    for (w, wijk) in sc.wijken.iter().enumerate() {
-        let c_t = out.c[w * (t_max + 1) + t_max];
-        let u = property::uplift(
-            wijk.dwellings,
-            city_value,
-            prop.start_discount,
-            prop.theta,
-            c_t,
+    let s = &mut ws.scratch;
+    reset(&mut s.value, n_w, 0.0);
+    reset(&mut s.owned, n_w, 0.0);
+    reset(&mut s.physical, n_w, 0.0);
+    reset(&mut s.social, n_w, 0.0);
+    reset(&mut s.budget, sc.municipalities.len(), 0.0);
+    reset(&mut s.shortfall, sc.municipalities.len(), 0.0);
+    reset(&mut s.direct, n_k, 0.0);
+    reset(&mut s.noise, n_k, 0.0);
+}
+
+/// One year's inputs that every step reads.
+struct Year<'a> {
+    sc: &'a Scenario,
+    dp: &'a DrawParams,
+    x: &'a EconomyYear,
+    /// Model year t and its calendar year.
+    t: usize,
+    year: i32,
+}
+
+/// Moves the state from year t - 1 to year t (calendar year `sc.run.year(t)`) and records
+/// year t in `out`: the six steps of MODEL.md's "Order within a year", one function each.
+#[allow(clippy::too_many_arguments)]
+pub fn step_year(
+    sc: &Scenario,
+    dp: &DrawParams,
+    st: &mut DrawState,
+    x: &EconomyYear,
+    t: usize,
+    wijk_rngs: &mut [StreamRng],
+    s: &mut Scratch,
+    out: &mut DrawOutcome,
+) {
+    let y = Year {
+        sc,
+        dp,
+        x,
+        t,
+        year: sc.run.year(t),
+    };
+    grow(&y, st);
+    value_and_sell(&y, st, s);
+    municipal_budgets(&y, st, s);
+    corporations(&y, st, s, out);
+    municipal_and_state_spending(&y, s, out);
+    gaps_and_values(&y, st, wijk_rngs, s, out);
+}
+
+/// Step 1: the economy of year t: prices, the city value, rents, costs, Q and Y grow.
+fn grow(y: &Year, st: &mut DrawState) {
+    st.price_index *= 1.0 + y.x.inflation;
+    st.city_value *= 1.0 + y.x.house_price_growth;
+    for ((corp, p), cs) in
+        y.sc.corporations
+            .iter()
+            .zip(&y.dp.corporations)
+            .zip(&mut st.corporations)
+    {
+        corporation::grow(
+            p,
+            cs,
+            y.x.inflation,
+            corp.rent_policy.at(y.year),
+            y.x.house_price_growth,
         );
-        out.uplift.push(u);
-        out.corporations[wijk.corporation].uplift +=
-            u * wijk.corporation_dwellings / wijk.dwellings;
-        for k in 0..n_k {
-            out.g_final_all[k] += ws.g[w * n_k + k] * wijk.population / pop_total;
+    }
+}
+
+/// Step 2: value the portfolios, WOZ bases and sales prices with last year's value composites
+/// cv_{t-1}; then sell (holdings shrink).
+fn value_and_sell(y: &Year, st: &mut DrawState, s: &mut Scratch) {
+    let prop = y.dp.property();
+    for (w, v) in s.value.iter_mut().enumerate() {
+        *v = property::wijk_value(st.city_value, prop.start_discount, prop.theta, st.cv[w]);
+    }
+    s.owned.fill(0.0);
+    s.valuations.clear();
+    for ((corp, p), cs) in
+        y.sc.corporations
+            .iter()
+            .zip(&y.dp.corporations)
+            .zip(&mut st.corporations)
+    {
+        let wijk_value: f64 = corp
+            .holdings
+            .iter()
+            .zip(&cs.holdings)
+            .map(|(h, n)| n * s.value[h.wijk])
+            .sum();
+        let v = corporation::value_and_sell(
+            p,
+            cs,
+            wijk_value + cs.outside * st.city_value,
+            prop.woz_ratio,
+        );
+        for (h, n) in corp.holdings.iter().zip(&cs.holdings) {
+            s.owned[h.wijk] += n;
         }
+        s.valuations.push(v);
+    }
+}
+
+/// The municipal budgets and shortfalls of year t (used by the corporations' compensation in
+/// step 3 and spent in step 4).
+fn municipal_budgets(y: &Year, st: &DrawState, s: &mut Scratch) {
+    for ((m, muni), mp) in
+        y.sc.municipalities
+            .iter()
+            .enumerate()
+            .zip(&y.dp.municipalities)
+    {
+        let cut =
+            municipality::cut_share(mp.cut_depth, mp.cut_start, mp.cut_ramp, f64::from(y.year));
+        let (budget, shortfall) = municipality::budget(
+            mp.budget_per_resident * muni.population,
+            st.price_index,
+            cut,
+        );
+        s.budget[m] = budget;
+        s.shortfall[m] = shortfall;
+    }
+}
+
+/// Step 3: each corporation's cash flow, ratios, capacity, plan, allocation, spending and debt;
+/// its physical and social spending lands in its wijken.
+fn corporations(y: &Year, st: &mut DrawState, s: &mut Scratch, out: &mut DrawOutcome) {
+    let prop = y.dp.property();
+    s.physical.fill(0.0);
+    s.social.fill(0.0);
+    let i = y.t - 1;
+    for (ci, ((corp, p), cs)) in
+        y.sc.corporations
+            .iter()
+            .zip(&y.dp.corporations)
+            .zip(&mut st.corporations)
+            .enumerate()
+    {
+        let v = s.valuations[ci];
+        let f = corporation::finances(p, cs, &v, y.x.interest, corp.levy.at(y.year));
+        let commitment = corp.commitment.at(y.year) * st.price_index;
+        let (mut wijk_plan, mut compensation_plan) = (0.0, 0.0);
+        for (h, n) in corp.holdings.iter().zip(&cs.holdings) {
+            wijk_plan += h.commitment * commitment;
+            compensation_plan += compensation(y.sc, p, s, h.wijk, *n);
+        }
+        let regular_plan = p.regular_investment * cs.dwellings() * st.price_index;
+        let alloc = corporation::allocate(
+            corp.allocation,
+            f.capacity,
+            regular_plan,
+            wijk_plan + compensation_plan,
+        );
+        let mut physical_total = 0.0;
+        for (h, n) in corp.holdings.iter().zip(&cs.holdings) {
+            let plan = h.commitment * commitment;
+            let physical = alloc.wijk * p.physical_share * plan;
+            let social = alloc.wijk
+                * ((1.0 - p.physical_share) * plan + compensation(y.sc, p, s, h.wijk, *n));
+            s.physical[h.wijk] += physical;
+            s.social[h.wijk] += social;
+            physical_total += physical;
+        }
+        let regular = alloc.regular * regular_plan;
+        let spent = regular + alloc.wijk * (wijk_plan + compensation_plan);
+        cs.debt = corporation::new_debt(cs.debt, spent, f.fcf, v.sales);
+        cs.loan_rate = f.loan_rate;
+        cs.newbuild = p.newbuild_share * regular;
+        // After the valuation: this year's wijk upgrades and renovation enter Q.
+        cs.upgrades += prop.capitalisation * (physical_total + regular - cs.newbuild);
+        let ltv = if f.policy_value > 0.0 {
+            cs.debt / f.policy_value
+        } else {
+            f64::INFINITY
+        };
+        let co = &mut out.corporations[ci];
+        co.icr[i] = f.icr.min(ICR_CAP);
+        co.ltv[i] = ltv;
+        co.capacity[i] = f.capacity;
+        co.plan[i] = regular_plan + wijk_plan + compensation_plan;
+        co.spent[i] = spent;
+        co.debt[i] = cs.debt;
+        co.fcf[i] = f.fcf;
+        co.levy[i] = f.levy;
+        co.sales[i] = v.sales;
+        co.wijk_plan[i] = wijk_plan;
+        co.wijk_spent[i] = alloc.wijk * wijk_plan;
+        co.min_icr = co.min_icr.min(co.icr[i]);
+        co.max_ltv = co.max_ltv.max(ltv);
+        co.breach_icr |= f.icr < p.icr_min;
+        co.breach_ltv |= ltv > p.ltv_max;
+        co.planned_wijk += wijk_plan;
+        co.realised_wijk += alloc.wijk * wijk_plan;
+    }
+}
+
+/// Step 4: the municipalities' social budgets and the state's wijk money reach the wijken.
+fn municipal_and_state_spending(y: &Year, s: &mut Scratch, out: &mut DrawOutcome) {
+    let state = y.sc.state_budget_per_wijk.at(y.year);
+    for (m, muni) in y.sc.municipalities.iter().enumerate() {
+        out.municipal_spend[m] += s.budget[m];
+        out.municipal_shortfall[m] += s.shortfall[m];
+        for &w in &muni.wijken {
+            s.social[w] += s.budget[m] * y.sc.wijken[w].population / muni.population + state;
+        }
+    }
+}
+
+/// Step 5: programme stock, response and gaps (structural, then observed), composite gaps and
+/// first closure; step 6: the wijk values with this year's value composite.
+fn gaps_and_values(
+    y: &Year,
+    st: &mut DrawState,
+    wijk_rngs: &mut [StreamRng],
+    s: &mut Scratch,
+    out: &mut DrawOutcome,
+) {
+    let (sc, dp, t) = (y.sc, y.dp, y.t);
+    let (gp, prop) = (dp.gaps(), dp.property());
+    let t_max = sc.horizon();
+    let n_k = sc.indicators.len();
+    let leak = gp.leak * (1.0 - gp.retention);
+    let unemployment_deviation = y.x.unemployment - sc.economy.mean[UNEMPLOYMENT];
+    let pop_total = sc.total_population();
+    let mut c_all = 0.0;
+    for (w, wijk) in sc.wijken.iter().enumerate() {
+        st.stock[w] = gaps::stock(st.stock[w], gp.decay, s.social[w] / wijk.population);
+        for k in 0..n_k {
+            s.noise[k] = StandardNormal.sample(&mut wijk_rngs[w * n_k + k]);
+        }
+        let upgraded = s.physical[w] / (gp.upgrade_cost * st.price_index);
+        let drivers = GapDrivers {
+            response: gaps::response(st.stock[w], gp.k_half),
+            upgraded_pp: 100.0 * upgraded / wijk.dwellings,
+            aging_pp: gp.aging,
+            leak,
+            unemployment_deviation,
+            noise: &s.noise,
+        };
+        let range = w * n_k..(w + 1) * n_k;
+        gaps::step(
+            &dp.indicators[range.clone()],
+            &sc.spillover_matrix,
+            &drivers,
+            &mut st.z[range.clone()],
+            &mut st.g[range.clone()],
+            &mut s.direct,
+        );
+        let g = &st.g[range];
+        let c = gaps::composite(sc.indicators.iter().map(|i| i.weight), g);
+        let cv = gaps::composite(dp.value_weights.iter().copied(), g);
+        st.c[w] = c;
+        st.cv[w] = cv;
+        out.c[w * (t_max + 1) + t] = c;
+        for (k, gk) in g.iter().enumerate() {
+            out.g[(w * n_k + k) * (t_max + 1) + t] = *gk;
+        }
+        out.value[w * (t_max + 1) + t] =
+            property::wijk_value(st.city_value, prop.start_discount, prop.theta, cv);
+        if c <= CLOSED && out.first_closed[w].is_none() {
+            out.first_closed[w] = Some(t as u16);
+        }
+        c_all += c * wijk.population / pop_total;
+    }
+    out.c_all[t] = c_all;
+    out.city_value[t] = st.city_value;
+    if c_all <= CLOSED && out.first_closed_all.is_none() {
+        out.first_closed_all = Some(t as u16);
+    }
+    if c_all <= HALVED && out.first_halved_all.is_none() {
+        out.first_halved_all = Some(t as u16);
+    }
+}
+
+/// A corporation's compensation in wijk `w` this year: chi x the wijk's population share of
+/// its municipality's shortfall x the corporation's share (`owned`, after this year's sales)
+/// of the wijk's corporation dwellings.
+fn compensation(
+    sc: &Scenario,
+    p: &CorporationParams<f64>,
+    s: &Scratch,
+    w: usize,
+    owned: f64,
+) -> f64 {
+    if p.compensation == 0.0 || s.owned[w] <= 0.0 {
+        return 0.0;
+    }
+    let wijk = &sc.wijken[w];
+    let muni = &sc.municipalities[wijk.municipality];
+    p.compensation * s.shortfall[wijk.municipality] * wijk.population / muni.population * owned
+        / s.owned[w]
+}
+
+/// What is reported at the horizon: value uplift with c_T, final gaps, per municipality.
+pub fn finish(sc: &Scenario, dp: &DrawParams, st: &DrawState, out: &mut DrawOutcome) {
+    let t_max = sc.horizon();
+    let n_k = sc.indicators.len();
+    let prop = dp.property();
+    let pop_total = sc.total_population();
+    out.g_final.clear();
+    out.g_final.extend_from_slice(&st.g);
+    reset(&mut out.g_final_all, n_k, 0.0);
+    out.uplift.clear();
+    for (w, wijk) in sc.wijken.iter().enumerate() {
+        let per_dwelling =
+            property::uplift_per_dwelling(st.city_value, prop.start_discount, prop.theta, st.cv[w]);
+        out.uplift.push(wijk.dwellings * per_dwelling);
+        for k in 0..n_k {
+            out.g_final_all[k] += st.g[w * n_k + k] * wijk.population / pop_total;
+        }
+    }
+    for ((corp, cs), co) in sc
+        .corporations
+        .iter()
+        .zip(&st.corporations)
+        .zip(&mut out.corporations)
+    {
+        co.uplift = corp
+            .holdings
+            .iter()
+            .zip(&cs.holdings)
+            .map(|(h, n)| {
+                n * property::uplift_per_dwelling(
+                    st.city_value,
+                    prop.start_discount,
+                    prop.theta,
+                    st.cv[h.wijk],
+                )
+            })
+            .sum();
     }
     out.c_municipality.clear();
     for muni in &sc.municipalities {
@@ -376,7 +676,6 @@ pub fn simulate_draw<'w>(
             .sum();
         out.c_municipality.push(c / muni.population);
     }
-    &ws.outcome
 }
 
 fn reset(v: &mut Vec<f64>, n: usize, value: f64) {

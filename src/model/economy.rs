@@ -3,10 +3,54 @@
 //!
 //! x_t = m_t + A (x_{t-1} - m_{t-1}) + L e_t,  L L' = D R D,  x_0 = m_0.
 
-use crate::scenario::{EconomySpec, INTEREST, Shocks, UNEMPLOYMENT};
 use nalgebra::{Matrix4, Vector4};
 use rand::Rng;
 use rand_distr::{ChiSquared, Distribution, StandardNormal};
+use serde::Serialize;
+
+/// The four economic variables, in the order of the VAR state vector.
+pub const VARIABLES: [&str; 4] = [
+    "house_price_growth",
+    "interest",
+    "inflation",
+    "unemployment",
+];
+/// Index of house-price growth h in the economy vector.
+pub const HOUSE_PRICE: usize = 0;
+/// Index of the new-borrowing interest rate i.
+pub const INTEREST: usize = 1;
+/// Index of inflation p.
+pub const INFLATION: usize = 2;
+/// Index of the national unemployment rate u.
+pub const UNEMPLOYMENT: usize = 3;
+
+/// Distribution of the VAR(1) shocks.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Shocks {
+    Normal,
+    /// Student-t with `df` degrees of freedom, scaled to unit variance.
+    StudentT {
+        df: f64,
+    },
+}
+
+/// The economy: x_t = m_t + A (x_{t-1} - m_{t-1}) + L e_t.
+#[derive(Clone, Debug, Serialize)]
+pub struct EconomySpec {
+    pub mean: [f64; 4],
+    pub sd: [f64; 4],
+    /// Diagonal of A.
+    pub persistence: [f64; 4],
+    pub correlation: [[f64; 4]; 4],
+    pub shocks: Shocks,
+    /// overlay[t][v]: added to the mean of variable v in model year t (t = 0 is the year
+    /// before the start).
+    pub overlay: Vec<[f64; 4]>,
+    /// L with L L' = D R D.
+    #[serde(skip)]
+    pub cholesky: Matrix4<f64>,
+}
 
 /// One year's economy as the model uses it: rates floored at 0.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -46,16 +90,15 @@ pub fn shock<R: Rng + ?Sized>(shocks: Shocks, rng: &mut R) -> Vector4<f64> {
     }
 }
 
-/// Simulates the latent path x_0..x_T into `latent` and the model's view (rates floored at 0)
-/// into `out`; returns how many (year, variable) values were floored.
+/// Simulates the path x_0..x_T into `out` and returns how many (year, variable) values were
+/// floored. From year 1 on the new-borrowing rate and unemployment are floored at 0, and the
+/// floored value is what the VAR carries into the next year (MODEL.md v2).
 pub fn simulate<R: Rng + ?Sized>(
     spec: &EconomySpec,
     horizon: usize,
     rng: &mut R,
-    latent: &mut Vec<Vector4<f64>>,
     out: &mut Vec<EconomyYear>,
 ) -> u32 {
-    latent.clear();
     out.clear();
     let mut dev = Vector4::zeros();
     let mut floored = 0;
@@ -63,27 +106,57 @@ pub fn simulate<R: Rng + ?Sized>(
         if t > 0 {
             dev = step(spec, &dev, &shock(spec.shocks, rng));
         }
-        let x = mean_at(spec, t) + dev;
-        latent.push(x);
-        let mut year = EconomyYear {
-            house_price_growth: x[0],
-            interest: x[INTEREST],
-            inflation: x[2],
-            unemployment: x[UNEMPLOYMENT],
-        };
+        let mean = mean_at(spec, t);
+        let mut x = mean + dev;
         if t > 0 {
-            if year.interest < 0.0 {
-                year.interest = 0.0;
-                floored += 1;
+            for v in [INTEREST, UNEMPLOYMENT] {
+                if x[v] < 0.0 {
+                    x[v] = 0.0;
+                    floored += 1;
+                }
             }
-            if year.unemployment < 0.0 {
-                year.unemployment = 0.0;
-                floored += 1;
-            }
+            dev = x - mean;
         }
-        out.push(year);
+        out.push(EconomyYear {
+            house_price_growth: x[HOUSE_PRICE],
+            interest: x[INTEREST],
+            inflation: x[INFLATION],
+            unemployment: x[UNEMPLOYMENT],
+        });
     }
     floored
+}
+
+/// What a draw's economy was like over the horizon, for finding the drivers of an outcome.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct EconomySummary {
+    /// Per variable ([`VARIABLES`] order), the mean over years 1..T.
+    pub mean: [f64; 4],
+    /// The highest unemployment rate in years 1..T.
+    pub max_unemployment: f64,
+}
+
+/// Summarises a path x_0..x_T over years 1..T.
+pub fn summarise(path: &[EconomyYear]) -> EconomySummary {
+    let years = &path[1.min(path.len())..];
+    let n = years.len().max(1) as f64;
+    let mut mean = [0.0; 4];
+    let mut max_unemployment = f64::NEG_INFINITY;
+    for x in years {
+        for (m, v) in mean.iter_mut().zip([
+            x.house_price_growth,
+            x.interest,
+            x.inflation,
+            x.unemployment,
+        ]) {
+            *m += v / n;
+        }
+        max_unemployment = max_unemployment.max(x.unemployment);
+    }
+    EconomySummary {
+        mean,
+        max_unemployment,
+    }
 }
 
 /// Covariance of x_t given x_0 = m_0: Sigma_t = A Sigma_{t-1} A' + L L', Sigma_0 = 0.
@@ -108,7 +181,6 @@ pub fn stationary_covariance(spec: &EconomySpec) -> Matrix4<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::Shocks;
 
     fn spec() -> EconomySpec {
         EconomySpec {

@@ -1,10 +1,11 @@
-//! The reference model of MODEL.md as pure functions over plain state.
+//! The reference model of MODEL.md (v2) as pure functions over plain state.
 //!
-//! Each sub-model is a set of small functions that a unit test can check by hand:
+//! [`params`] is the model's vocabulary of parameters. Each sub-model is a set of small
+//! functions that a unit test can check by hand:
 //! [`economy`] (the VAR(1)), [`municipality`] (budgets and cuts), [`corporation`] (cash flow,
 //! ratios, capacity, allocation), [`gaps`] (programme stock, response, indicator update) and
 //! [`property`] (values and uplift). [`draw`] folds them over the years of one draw in the
-//! order MODEL.md gives. Nothing here does I/O, touches threads or reads a clock; randomness
+//! order MODEL.md gives: `init`, `step_year` per year, `finish`. Nothing here does I/O, touches threads or reads a clock; randomness
 //! comes in as arguments.
 
 pub mod corporation;
@@ -12,6 +13,7 @@ pub mod draw;
 pub mod economy;
 pub mod gaps;
 pub mod municipality;
+pub mod params;
 pub mod property;
 
-pub use draw::{DrawOutcome, Workspace, simulate_draw};
+pub use draw::{CLOSED, DrawOutcome, HALVED, Workspace, simulate_draw};

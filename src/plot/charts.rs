@@ -721,8 +721,12 @@ where
         };
         let caption = format!(
             "{}  ·  P({}) {}",
-            c.corporation,
-            lang.t("breach", "overschrijding"),
+            lang.corporation(&c.corporation, c.sector_average),
+            if ratio == Ratio::Icr {
+                lang.t("below limit", "onder de norm")
+            } else {
+                lang.t("above limit", "boven de norm")
+            },
             lang.pct(p.p, 1)
         );
         let mut chart = ChartBuilder::on(panel)

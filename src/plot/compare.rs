@@ -440,8 +440,8 @@ where
                 format!(
                     "{}  ·  P({}) {}",
                     s.scenario,
-                    lang.t("breach", "overschrijding"),
-                    lang.pct(s.p_any_breach.p, 1)
+                    lang.t("ICR below limit", "onder de ICR-norm"),
+                    lang.pct(s.p_breach_icr.p, 1)
                 ),
                 (FONT, 18).into_font().style(FontStyle::Bold),
             )

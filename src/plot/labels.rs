@@ -77,6 +77,20 @@ impl Lang {
         }
     }
 
+    /// The display name of a corporation: a municipality's sector-average stand-in says so in
+    /// the reader's language.
+    pub fn corporation(self, name: &str, sector_average: bool) -> String {
+        match name.strip_suffix(crate::scenario::SECTOR_AVERAGE) {
+            Some(municipality) if sector_average => {
+                format!(
+                    "{municipality} ({})",
+                    self.t("sector average", "sectorgemiddelde")
+                )
+            }
+            _ => name.to_string(),
+        }
+    }
+
     /// The display name of an indicator.
     pub fn indicator(self, name: &str) -> String {
         let known = [
@@ -120,5 +134,10 @@ mod tests {
         assert_eq!(Lang::Nl.eur_mln(-113_200_000.0), "-€ 113,2 mln");
         assert_eq!(Lang::Nl.indicator("income"), "Inkomen");
         assert_eq!(Lang::En.indicator("school_dropout"), "School dropout");
+        assert_eq!(
+            Lang::Nl.corporation("Rotterdam (sector average)", true),
+            "Rotterdam (sectorgemiddelde)"
+        );
+        assert_eq!(Lang::Nl.corporation("Havensteder", false), "Havensteder");
     }
 }

@@ -14,17 +14,24 @@ use plotters::prelude::*;
 pub enum SweepChart {
     Closure,
     Halved,
-    Breach,
+    BreachIcr,
+    BreachLtv,
 }
 
 impl SweepChart {
-    pub const ALL: [SweepChart; 3] = [SweepChart::Closure, SweepChart::Halved, SweepChart::Breach];
+    pub const ALL: [SweepChart; 4] = [
+        SweepChart::Closure,
+        SweepChart::Halved,
+        SweepChart::BreachIcr,
+        SweepChart::BreachLtv,
+    ];
 
     pub fn file_stem(self) -> &'static str {
         match self {
             SweepChart::Closure => "sweep_gap_closure",
             SweepChart::Halved => "sweep_p_halved",
-            SweepChart::Breach => "sweep_p_breach",
+            SweepChart::BreachIcr => "sweep_p_breach_icr",
+            SweepChart::BreachLtv => "sweep_p_breach_ltv",
         }
     }
 
@@ -33,17 +40,22 @@ impl SweepChart {
         match self {
             SweepChart::Closure => (p.gap_closure.mean, p.gap_closure.mcse),
             SweepChart::Halved => (p.p_halved.p, p.p_halved.mcse),
-            SweepChart::Breach => (p.p_any_breach.p, p.p_any_breach.mcse),
+            SweepChart::BreachIcr => (p.p_breach_icr.p, p.p_breach_icr.mcse),
+            SweepChart::BreachLtv => (p.p_breach_ltv.p, p.p_breach_ltv.mcse),
         }
     }
 
     fn label(self, lang: Lang) -> &'static str {
         match self {
-            SweepChart::Closure => lang.t("Mean gap closure", "Gemiddeld gedichte kloof"),
-            SweepChart::Halved => lang.t("P(gap halved)", "P(kloof gehalveerd)"),
-            SweepChart::Breach => lang.t(
-                "P(a corporation breaches ICR or LTV)",
-                "P(een corporatie overschrijdt ICR of LTV)",
+            SweepChart::Closure => lang.t("Mean gap closure", "Gemiddeld ingelopen achterstand"),
+            SweepChart::Halved => lang.t("P(gap halved)", "P(achterstand gehalveerd)"),
+            SweepChart::BreachIcr => lang.t(
+                "P(a corporation falls below the ICR limit)",
+                "P(een corporatie komt onder de ICR-norm)",
+            ),
+            SweepChart::BreachLtv => lang.t(
+                "P(a corporation rises above the LTV limit)",
+                "P(een corporatie komt boven de LTV-norm)",
             ),
         }
     }

@@ -181,11 +181,19 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
         vec![l("P(halved)", "P(gehalveerd)").into(), pm(&o.p_halved)],
         vec![
             l(
-                "P(a corporation breaches ICR or LTV in some year)",
-                "P(een corporatie overschrijdt ICR of LTV in enig jaar)",
+                "P(a corporation falls below the ICR limit in some year)",
+                "P(een corporatie komt in enig jaar onder de ICR-norm)",
             )
             .into(),
-            pm(&o.p_any_breach),
+            pm(&o.p_breach_icr),
+        ],
+        vec![
+            l(
+                "P(a corporation rises above the LTV limit in some year)",
+                "P(een corporatie komt in enig jaar boven de LTV-norm)",
+            )
+            .into(),
+            pm(&o.p_breach_ltv),
         ],
         vec![
             l(
@@ -253,11 +261,12 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
         .iter()
         .map(|c| {
             vec![
-                c.corporation.clone(),
+                lang.corporation(&c.corporation, c.sector_average),
                 lang.number(c.dwellings_in_wijken, 0),
                 lang.number(c.min_icr.q50, 2),
                 lang.number(c.max_ltv.q50, 2),
-                pm(&c.p_breach),
+                pm(&c.p_breach_icr),
+                pm(&c.p_breach_ltv),
                 pct(c.realised_over_planned_wijk_investment.mean),
                 lang.eur_mln(c.value_uplift_eur.q50),
             ]
@@ -271,7 +280,8 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
             l("dwellings in the wijken", "woningen in de wijken"),
             l("min ICR (median)", "min. ICR (mediaan)"),
             l("max LTV (median)", "max. LTV (mediaan)"),
-            l("P(breach)", "P(overschrijding)"),
+            l("P(ICR below limit)", "P(onder de ICR-norm)"),
+            l("P(LTV above limit)", "P(boven de LTV-norm)"),
             l(
                 "realised / planned wijk investment (mean)",
                 "gerealiseerd / gepland in de wijken (gem.)",
@@ -436,7 +446,8 @@ pub fn compare_report(f: &CompareFile, dir: &Path, lang: Lang) -> Result<(), Rep
                 pct(s.gap_closure.q50),
                 interval(lang, pct(s.gap_closure.q05), pct(s.gap_closure.q95)),
                 pct(s.p_halved.p),
-                pct(s.p_any_breach.p),
+                pct(s.p_breach_icr.p),
+                pct(s.p_breach_ltv.p),
             ]
         })
         .collect();
@@ -449,7 +460,8 @@ pub fn compare_report(f: &CompareFile, dir: &Path, lang: Lang) -> Result<(), Rep
             l("closure (median)", "gedicht (mediaan)"),
             l("90% interval", "90%-interval"),
             l("P(halved)", "P(gehalveerd)"),
-            l("P(breach)", "P(overschrijding)"),
+            l("P(ICR below limit)", "P(onder de ICR-norm)"),
+            l("P(LTV above limit)", "P(boven de LTV-norm)"),
         ],
         2,
         &scenarios,
@@ -465,7 +477,8 @@ pub fn compare_report(f: &CompareFile, dir: &Path, lang: Lang) -> Result<(), Rep
                 interval(lang, pp(d.q05), pp(d.q95)),
                 pct(c.p_better.p),
                 pp(c.p_halved_difference.mean),
-                pp(c.p_breach_difference.mean),
+                pp(c.p_breach_icr_difference.mean),
+                pp(c.p_breach_ltv_difference.mean),
                 lang.eur_mln(c.realised_wijk_investment_difference_eur.mean),
                 if c.variance_reduction.factor.is_finite() {
                     format!("{}×", lang.number(c.variance_reduction.factor, 0))
@@ -484,7 +497,8 @@ pub fn compare_report(f: &CompareFile, dir: &Path, lang: Lang) -> Result<(), Rep
             l("90% of draws", "90% van de trekkingen"),
             l("P(better)", "P(beter)"),
             l("P(halved)", "P(gehalveerd)"),
-            l("P(breach)", "P(overschrijding)"),
+            l("P(ICR below limit)", "P(onder de ICR-norm)"),
+            l("P(LTV above limit)", "P(boven de LTV-norm)"),
             l(
                 "realised wijk investment",
                 "gerealiseerde investering wijken",

@@ -86,6 +86,8 @@ fn workbook(r: &RunResults) -> Result<Vec<u8>, XlsxError> {
         ("P(closed)", &o.p_closed),
         ("P(halved)", &o.p_halved),
         ("P(any corporation breach)", &o.p_any_breach),
+        ("P(a corporation below the ICR limit)", &o.p_breach_icr),
+        ("P(a corporation above the LTV limit)", &o.p_breach_ltv),
     ] {
         // A probability in the mean column and its standard error in the mcse column.
         rows.push((vec![k.into()], vec![p.p, f64::NAN, p.mcse]));
@@ -143,6 +145,7 @@ fn workbook(r: &RunResults) -> Result<Vec<u8>, XlsxError> {
     // corporations.
     let mut header: Vec<String> = [
         "corporation",
+        "municipality",
         "dwellings_in_wijken",
         "icr_limit",
         "ltv_limit",
@@ -165,6 +168,7 @@ fn workbook(r: &RunResults) -> Result<Vec<u8>, XlsxError> {
     );
     header.extend(summary_headers("realised_over_planned"));
     header.extend(summary_headers("value_uplift_eur"));
+    header.extend(summary_headers("sales_eur"));
     let rows: Vec<_> = s
         .corporations
         .iter()
@@ -181,7 +185,8 @@ fn workbook(r: &RunResults) -> Result<Vec<u8>, XlsxError> {
             n.extend(prob_values(&c.p_breach_ltv));
             n.extend(summary_values(&c.realised_over_planned_wijk_investment));
             n.extend(summary_values(&c.value_uplift_eur));
-            (vec![c.corporation.clone()], n)
+            n.extend(summary_values(&c.sales_eur));
+            (vec![c.corporation.clone(), c.municipality.clone()], n)
         })
         .collect();
     table(

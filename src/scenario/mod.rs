@@ -5,12 +5,14 @@
 //! reads the wijk table ([`data`]) and builds the economy's Cholesky factor.
 
 pub mod data;
+mod entities;
+pub use entities::SECTOR_AVERAGE;
 pub mod params;
 pub mod raw;
 mod resolve;
 
 use crate::schedule::Schedule;
-use nalgebra::{DMatrix, Matrix4};
+use nalgebra::DMatrix;
 use params::{
     CorporationParams, GapParams, MunicipalityParams, ParamId, ParamTable, PropertyParams,
 };
@@ -19,23 +21,11 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-pub use crate::model::corporation::AllocationPolicy;
-
-/// The four economic variables, in the order of the VAR state vector.
-pub const VARIABLES: [&str; 4] = [
-    "house_price_growth",
-    "interest",
-    "inflation",
-    "unemployment",
-];
-/// Index of house-price growth h in the economy vector.
-pub const HOUSE_PRICE: usize = 0;
-/// Index of the new-borrowing interest rate i.
-pub const INTEREST: usize = 1;
-/// Index of inflation p.
-pub const INFLATION: usize = 2;
-/// Index of the national unemployment rate u.
-pub const UNEMPLOYMENT: usize = 3;
+pub use crate::model::economy::{
+    EconomySpec, HOUSE_PRICE, INFLATION, INTEREST, Shocks, UNEMPLOYMENT, VARIABLES,
+};
+pub use crate::model::gaps::Response;
+pub use crate::model::params::AllocationPolicy;
 
 /// A validated scenario: everything a run needs, with distributions already built.
 #[derive(Clone, Debug, Serialize)]
@@ -46,8 +36,13 @@ pub struct Scenario {
     pub file: PathBuf,
     /// The wijk table it read.
     pub data_file: PathBuf,
-    /// SHA-256 of the scenario file followed by the wijk table.
+    /// The corporations table it read, if any.
+    pub corporations_file: Option<PathBuf>,
+    /// SHA-256 of the scenario file followed by the wijk table (and the corporations table).
     pub hash: String,
+    /// Things that are allowed but may not be what the user meant (printed by run and
+    /// validate).
+    pub warnings: Vec<Problem>,
     pub run: RunSettings,
     pub economy: EconomySpec,
     pub indicators: Vec<Indicator>,
@@ -84,34 +79,6 @@ impl RunSettings {
     }
 }
 
-/// Distribution of the VAR(1) shocks.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Shocks {
-    Normal,
-    /// Student-t with `df` degrees of freedom, scaled to unit variance.
-    StudentT {
-        df: f64,
-    },
-}
-
-/// The economy: x_t = m_t + A (x_{t-1} - m_{t-1}) + L e_t.
-#[derive(Clone, Debug, Serialize)]
-pub struct EconomySpec {
-    pub mean: [f64; 4],
-    pub sd: [f64; 4],
-    /// Diagonal of A.
-    pub persistence: [f64; 4],
-    pub correlation: [[f64; 4]; 4],
-    pub shocks: Shocks,
-    /// overlay[t][v]: added to the mean of variable v in model year t (t = 0 is the year
-    /// before the start).
-    pub overlay: Vec<[f64; 4]>,
-    /// L with L L' = D R D.
-    #[serde(skip)]
-    pub cholesky: Matrix4<f64>,
-}
-
 /// Which direction of an indicator is better.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -120,28 +87,22 @@ pub enum Better {
     Higher,
 }
 
-/// How money moves an indicator.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Response {
-    /// Closes with the social programme stock.
-    Social,
-    /// Closes with physical investment (dwellings upgraded) and ages.
-    Physical,
-}
-
 /// One indicator of deprivation.
 #[derive(Clone, Debug, Serialize)]
 pub struct Indicator {
     pub name: String,
     pub unit: String,
+    /// Default city and wijk start values (a wijk's row in the table may give its own).
     pub city: f64,
     pub wijk: f64,
     pub better: Better,
-    /// Start gap G(0), oriented so that positive is worse.
-    pub gap0: f64,
+    /// Physical range of the indicator's values [min, max] (may be infinite).
+    pub min: f64,
+    pub max: f64,
     /// Weight in the composite gap, normalised to sum to 1.
     pub weight: f64,
+    /// Weight in the value composite cv that buyers price (normalised per draw).
+    pub value_weight: ParamId,
     pub response: Response,
     /// Whether gains leak away as rising residents move out.
     pub leakage: bool,
@@ -155,6 +116,26 @@ pub struct Indicator {
     pub sigma: ParamId,
 }
 
+impl Indicator {
+    /// The start gap G(0), oriented so that positive is worse, of a wijk at `wijk` in a city
+    /// at `city`.
+    pub fn gap(&self, wijk: f64, city: f64) -> f64 {
+        match self.better {
+            Better::Lower => wijk - city,
+            Better::Higher => city - wijk,
+        }
+    }
+
+    /// The normalised gaps [lo, hi] at which a wijk with start gap `gap0` in a city at `city`
+    /// would leave the indicator's physical range.
+    pub fn bounds(&self, city: f64, gap0: f64) -> (f64, f64) {
+        match self.better {
+            Better::Lower => ((self.min - city) / gap0, (self.max - city) / gap0),
+            Better::Higher => ((city - self.max) / gap0, (city - self.min) / gap0),
+        }
+    }
+}
+
 /// A municipality ("gemeente") with one or more aandachtswijken.
 #[derive(Clone, Debug, Serialize)]
 pub struct Municipality {
@@ -165,20 +146,51 @@ pub struct Municipality {
     pub params: MunicipalityParams<ParamId>,
 }
 
-/// A housing corporation (here: the corporations of one municipality taken together).
+/// A corporation's dwellings in one wijk at t = 0 and its part of the wijk's commitment.
+#[derive(Clone, Debug, Serialize)]
+pub struct Holding {
+    pub wijk: usize,
+    /// Its dwellings in the wijk at t = 0 (n_c,w).
+    pub dwellings: f64,
+    /// Its part of the wijk's yearly commitment, EUR at t = 0 prices (pro rata to dwellings).
+    pub commitment: f64,
+}
+
+/// A housing corporation ("woningcorporatie"): one from the corporations table, or the
+/// sector-average corporation that stands for all corporations of a municipality.
 #[derive(Clone, Debug, Serialize)]
 pub struct Corporation {
     pub name: String,
     pub municipality: usize,
-    pub wijken: Vec<usize>,
-    /// Its dwellings inside the aandachtswijken.
+    /// True for the sector-average stand-in of a municipality (not a real corporation).
+    pub sector_average: bool,
+    pub holdings: Vec<Holding>,
+    /// Its dwellings inside the aandachtswijken at t = 0.
     pub wijk_dwellings: f64,
+    /// Its dwellings outside them at t = 0, when known from the table; a sector-average
+    /// corporation has `outside_ratio` x its wijk dwellings.
+    pub outside_dwellings: Option<f64>,
     pub params: CorporationParams<ParamId>,
     pub allocation: AllocationPolicy,
     /// Real rent increase by year (rho).
     pub rent_policy: Schedule,
-    /// Landlord levy rate by year (tau).
+    /// Landlord levy rate on the WOZ value by year (tau).
     pub levy: Schedule,
+    /// The wijk commitment as a multiplier by year.
+    pub commitment: Schedule,
+}
+
+/// One indicator in one wijk: its own start gap and bounds.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct WijkIndicator {
+    /// The wijk's start value and its city's value.
+    pub wijk: f64,
+    pub city: f64,
+    /// Start gap G(0), oriented so that positive is worse.
+    pub gap0: f64,
+    /// Normalised gaps at the edges of the physical range.
+    pub lo: f64,
+    pub hi: f64,
 }
 
 /// An aandachtswijk ("deprived neighbourhood").
@@ -186,17 +198,22 @@ pub struct Corporation {
 pub struct Wijk {
     pub name: String,
     pub municipality: usize,
-    pub corporation: usize,
+    /// The corporations owning its corporation dwellings, with their dwellings at t = 0.
+    pub owners: Vec<(usize, f64)>,
     /// Residents P_w.
     pub population: f64,
     /// Dwellings H_w.
     pub dwellings: f64,
-    /// Dwellings owned by the corporation n_w.
+    /// Dwellings owned by corporations n_w.
     pub corporation_dwellings: f64,
+    /// Whether the sizes are estimates (no `inwoners` in the table).
+    pub population_estimated: bool,
     /// Additional corporation investment committed per year, EUR at t = 0 prices.
     pub commitment: f64,
     /// Maximum project support ("bijzondere projectsteun") per year, EUR.
     pub max_project_support: f64,
+    /// Per indicator (scenario order): start gap and bounds in this wijk.
+    pub indicators: Vec<WijkIndicator>,
     /// Stream key of each indicator's multiplier and noise in this wijk.
     #[serde(skip)]
     pub indicator_keys: Vec<u64>,
@@ -223,7 +240,7 @@ impl Scenario {
 }
 
 /// One thing wrong with a scenario.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Problem {
     /// Where: a field path such as `corporations.overrides.Amsterdam.rent`, or a file
     /// location such as `data/aandachtswijken.csv row 3, column wijk`.
@@ -465,7 +482,8 @@ fn set_values(text: &str, set: &[(String, f64)]) -> Result<String, Problem> {
 /// by key; arrays (such as `[[indicators]]`), distribution tables (with `dist`) and year
 /// schedules are replaced whole; `name` and `description` are never inherited; a child that
 /// gives its own `[[indicators]]` does not inherit the parent's `spillover` either (it names
-/// the parent's indicators). A parent's `data.wijken` stays relative to the parent. Returns the merged document as TOML text (or
+/// the parent's indicators). A parent's `data.wijken` and `data.corporations` stay relative to the parent. Returns the
+/// merged document as TOML text (or
 /// `text` unchanged when it extends nothing).
 fn inherit(path: &Path, text: String) -> Result<String, Problem> {
     let table = match text.parse::<toml::Table>() {
@@ -508,11 +526,13 @@ fn merged_table(
     let dir = path.parent().unwrap_or(Path::new("."));
     // This file's data path, relative to this file: made absolute so that a child in another
     // folder still finds it.
-    if let Some(toml::Value::Table(data)) = table.get_mut("data")
-        && let Some(toml::Value::String(w)) = data.get_mut("wijken")
-    {
-        let abs = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-        *w = abs.join(&*w).display().to_string();
+    if let Some(toml::Value::Table(data)) = table.get_mut("data") {
+        for key in ["wijken", "corporations"] {
+            if let Some(toml::Value::String(w)) = data.get_mut(key) {
+                let abs = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+                *w = abs.join(&*w).display().to_string();
+            }
+        }
     }
     let Some(parent) = table.remove("extends") else {
         return Ok(table);
@@ -668,7 +688,9 @@ fn known_keys(parent: &[&str]) -> &'static [&'static str] {
         ["run"] => &["draws", "seed", "horizon", "start_year"],
         ["data"] => &[
             "wijken",
+            "corporations",
             "total_population",
+            "total_commitment",
             "persons_per_dwelling",
             "corporation_share",
         ],
@@ -691,8 +713,21 @@ fn known_keys(parent: &[&str]) -> &'static [&'static str] {
         }
         ["corporations", "defaults"] | ["corporations", "overrides", _] => RawCorporation::FIELDS,
         ["indicators", _] => &[
-            "name", "unit", "city", "wijk", "better", "weight", "response", "leakage", "effect",
-            "wijk_cv", "cyclical", "sigma",
+            "name",
+            "unit",
+            "city",
+            "wijk",
+            "better",
+            "min",
+            "max",
+            "weight",
+            "value_weight",
+            "response",
+            "leakage",
+            "effect",
+            "wijk_cv",
+            "cyclical",
+            "sigma",
         ],
         ["state"] => &["budget_per_wijk"],
         // Below a parameter: a distribution table.

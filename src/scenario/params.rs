@@ -2,14 +2,17 @@
 //!
 //! Every scalar the model uses is a [`Param`] in one table; each has a path (its place in the
 //! file, e.g. `corporations.overrides.Amsterdam.rent`) whose stable key seeds its own random
-//! stream. A group (gap dynamics, property, one municipality, one corporation) is a struct of
-//! [`ParamId`]s; per draw the table is sampled once and each group is turned into the same
-//! struct of plain `f64`s by `values`.
+//! stream. A group (gap dynamics, property, one municipality, one corporation) is one of the
+//! model's structs in [`crate::model::params`] holding [`ParamId`]s; per draw the table is
+//! sampled once and each group is turned into the same struct of plain `f64`s by `values`.
+//! The file keys, defaults and domains of every group are here, in one place.
 
 use super::Problems;
 use super::raw::{RawDist, RawParam, RawSchedule};
 use crate::dist::{DistSpec, Param};
-use crate::model::corporation::AllocationPolicy;
+pub use crate::model::params::{
+    AllocationPolicy, CorporationParams, GapParams, MunicipalityParams, PropertyParams,
+};
 use crate::rng::component_key;
 use serde::{Deserialize, Serialize};
 
@@ -219,27 +222,21 @@ fn build_dist(d: &RawDist) -> Result<Param, String> {
     Param::new(spec, d.lower, d.upper)
 }
 
-/// Builds a group struct of parameters: the raw (file) form with every field optional, the
-/// typed form generic over the stored value (a [`ParamId`] in the scenario, an `f64` in a
-/// draw), and the defaults and domains of MODEL.md in one place.
+/// Builds the file form and the loader of a parameter group of [`crate::model::params`]: the
+/// raw (file) struct with every field optional, and `build`, which adds each field to the
+/// table with its default and domain (MODEL.md's defaults, in this one place).
 macro_rules! param_group {
     (
-        $(#[$meta:meta])* $name:ident, $raw:ident {
+        $name:ident, $raw:ident {
             $( $(#[$fmeta:meta])* $field:ident : $domain:ident = $default:expr ),* $(,)?
         }
         $( extra { $( $(#[$xmeta:meta])* $xfield:ident : $xty:ty ),* $(,)? } )?
     ) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-        pub struct $name<T> {
-            $( $(#[$fmeta])* pub $field: T, )*
-        }
-
         #[doc = concat!("The file form of [`", stringify!($name), "`].")]
         #[derive(Clone, Debug, Default, Deserialize)]
         #[serde(default)]
         pub struct $raw {
-            $( pub $field: Option<RawParam>, )*
+            $( $(#[$fmeta])* pub $field: Option<RawParam>, )*
             $( $( $(#[$xmeta])* pub $xfield: Option<$xty>, )* )?
         }
 
@@ -254,7 +251,7 @@ macro_rules! param_group {
         impl $name<ParamId> {
             /// This group's values in one draw.
             pub fn values(&self, v: &[f64]) -> $name<f64> {
-                $name { $( $field: v[self.$field.0], )* }
+                self.map(|id| v[id.0])
             }
 
             /// Adds the group's parameters under `prefix`; fields the file leaves out take
@@ -290,14 +287,13 @@ const fn pert(min: f64, mode: f64, max: f64) -> DistSpec {
 }
 
 param_group! {
-    /// Gap dynamics shared by all wijken.
     GapParams, RawGaps {
         /// Yearly fading of the programme stock (lambda).
         decay: Unit = c(0.3),
         /// Programme stock (EUR per resident) at which the response reaches 1 - 1/e (K_half).
-        k_half: Positive = c(1000.0),
+        k_half: Positive = pert(300.0, 1000.0, 4000.0),
         /// Yearly rate at which gains leak out as rising residents move away.
-        leak: Unit = pert(0.02, 0.05, 0.10),
+        leak: Unit = pert(0.04, 0.10, 0.20),
         /// Share of leaking gains kept in the wijk (housing careers within the wijk).
         retention: Unit = c(0.0),
         /// Yearly ageing of the housing stock, percentage points of low-quality dwellings.
@@ -308,21 +304,21 @@ param_group! {
 }
 
 param_group! {
-    /// Property values and the social-stijging feedback.
     PropertyParams, RawProperty {
         /// Value of a comparable dwelling elsewhere in the city at t = 0, EUR.
         city_value: Positive = c(160_000.0),
         /// The wijk's value discount at the start (disc_0).
         start_discount: Unit = c(0.25),
-        /// Share of the discount that closes when the social gap closes (theta).
-        theta: Unit = pert(0.1, 0.3, 0.6),
+        /// Share of the discount that closes when the value composite closes (theta).
+        theta: Unit = pert(0.3, 0.6, 0.9),
         /// Share of physical investment that adds to portfolio value (capit).
         capitalisation: NonNegative = c(0.5),
+        /// WOZ value as a share of market value (the levy's base).
+        woz_ratio: Positive = c(0.75),
     }
 }
 
 param_group! {
-    /// A municipality's social budget for its wijken and the cuts to it.
     MunicipalityParams, RawMunicipality {
         /// Social budget at t = 0, EUR per resident of its wijken per year (B_m,0 / P_m).
         budget_per_resident: NonNegative = c(150.0),
@@ -336,7 +332,6 @@ param_group! {
 }
 
 param_group! {
-    /// A housing corporation ("woningcorporatie"): money per dwelling at t = 0 and policy.
     CorporationParams, RawCorporation {
         /// Net rent per dwelling per year, EUR.
         rent: NonNegative = c(5_200.0),
@@ -350,7 +345,7 @@ param_group! {
         debt: NonNegative = c(31_000.0),
         /// Average interest on the loan book at t = 0 (j_0).
         loan_interest: NonNegative = c(0.047),
-        /// Dwellings outside the wijken per dwelling inside them (N_out / wijk stock).
+        /// Dwellings outside the wijken per dwelling inside them (sector-average corporations).
         outside_ratio: NonNegative = c(4.0),
         /// Policy value ("beleidswaarde") as a share of market value (kappa).
         policy_value_ratio: Positive = c(0.53),
@@ -358,12 +353,22 @@ param_group! {
         refinance_share: Unit = c(0.10),
         /// Lenders' minimum interest coverage ratio.
         icr_min: Positive = c(1.4),
-        /// Lenders' maximum loan-to-value on policy value.
+        /// Lenders' maximum loan-to-value (on policy value).
         ltv_max: Positive = c(0.85),
         /// Share of debt headroom used in one year (eta).
         headroom_use: Unit = c(0.25),
+        /// Floor of the new-borrowing rate in the ICR headroom (i_floor).
+        rate_floor: Positive = c(0.005),
         /// Regular investment per dwelling per year at t = 0 prices, EUR.
-        regular_investment: NonNegative = c(1_200.0),
+        regular_investment: NonNegative = c(2_500.0),
+        /// Share of regular investment that is new building (the rest is renovation).
+        newbuild_share: Unit = c(0.6),
+        /// Yearly net operating income per euro of new building (y_new).
+        newbuild_yield: Any = c(0.015),
+        /// Share of its dwellings sold each year.
+        sell_rate: Unit = c(0.007),
+        /// Costs of a sale, share of its price.
+        sale_cost: Unit = c(0.05),
         /// Share of the wijk commitment spent on physical investment ("stenen").
         physical_share: Unit = c(0.6),
         /// Share of its municipality's cut that the corporation compensates (chi).
@@ -374,7 +379,9 @@ param_group! {
         allocation: AllocationPolicy,
         /// Real rent increase by year on top of inflation (rho).
         rent_policy: RawSchedule,
-        /// Landlord levy ("verhuurderheffing") rate on portfolio value by year (tau).
+        /// Landlord levy ("verhuurderheffing") rate on the WOZ value by year (tau).
         levy: RawSchedule,
+        /// The wijk commitment as a multiplier by calendar year (1 = as agreed).
+        commitment: RawSchedule,
     }
 }

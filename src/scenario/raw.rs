@@ -123,7 +123,11 @@ pub struct RawRun {
 #[serde(default)]
 pub struct RawData {
     pub wijken: Option<String>,
+    /// The optional corporations table.
+    pub corporations: Option<String>,
     pub total_population: Option<f64>,
+    /// The commitment (EUR million a year) that `total_population` residents correspond to.
+    pub total_commitment: Option<f64>,
     pub persons_per_dwelling: Option<f64>,
     pub corporation_share: Option<f64>,
 }
@@ -166,7 +170,10 @@ pub struct RawIndicator {
     pub city: Option<f64>,
     pub wijk: Option<f64>,
     pub better: Option<String>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
     pub weight: Option<f64>,
+    pub value_weight: Option<RawParam>,
     pub response: Option<String>,
     pub leakage: Option<bool>,
     pub effect: Option<RawParam>,

@@ -1,15 +1,12 @@
 //! Raw scenario -> validated [`Scenario`]: defaults of MODEL.md filled in, every value checked,
 //! every problem collected.
 
-use super::data;
-use super::params::{
-    CorporationParams, Domain, GapParams, MunicipalityParams, ParamTable, PropertyParams,
-};
+use super::params::{Domain, GapParams, ParamTable, PropertyParams};
 use super::raw::{RawEconomy, RawPerVariable, RawScenario, RawSchedule};
 use super::*;
+use super::{data, entities};
 use crate::dist::DistSpec;
-use crate::rng::component_key;
-use nalgebra::{Cholesky, SymmetricEigen};
+use nalgebra::{Cholesky, Matrix4, SymmetricEigen};
 use sha2::{Digest, Sha256};
 
 /// MODEL.md defaults of the economy, in [`VARIABLES`] order.
@@ -45,7 +42,7 @@ pub(super) fn resolve(
     let indicators = resolve_indicators(&raw, &mut table, problems);
     let (spillover, spillover_matrix) = resolve_spillover(&raw, &indicators, problems);
 
-    // The wijk table, relative to the scenario file.
+    // The data tables, relative to the scenario file.
     let base = file.parent().unwrap_or(Path::new("."));
     let data_rel = match &raw.data.wijken {
         Some(p) => p.clone(),
@@ -58,217 +55,51 @@ pub(super) fn resolve(
         }
     };
     let data_file = base.join(&data_rel);
-    let (data_bytes, rows) = data::read(&data_file, &data_file.display().to_string(), problems)?;
-    let d = &raw.data;
-    let positive = |path: &str, v: Option<f64>, default: f64, problems: &mut Problems| {
-        let v = v.unwrap_or(default);
-        if !(v.is_finite() && v > 0.0) {
-            problems.push(path, format!("must be > 0, got {v}"));
-        }
-        v
+    let data_bytes = data::read_bytes(&data_file, "data.wijken", problems)?;
+    let shown = data_file.display().to_string();
+    let names: Vec<&str> = indicators.iter().map(|i| i.name.as_str()).collect();
+    let rows = data::parse_wijken(&data_bytes, &shown, &names, problems);
+    let corporations_file = raw.data.corporations.as_ref().map(|c| base.join(c));
+    let corp_bytes = match &corporations_file {
+        Some(f) => Some(data::read_bytes(f, "data.corporations", problems)?),
+        None => None,
     };
-    let total_population = positive(
-        "data.total_population",
-        d.total_population,
-        779_000.0,
-        problems,
-    );
-    let persons_per_dwelling = positive(
-        "data.persons_per_dwelling",
-        d.persons_per_dwelling,
-        2.1,
-        problems,
-    );
-    let corporation_share = d.corporation_share.unwrap_or(0.6);
-    if !(0.0..=1.0).contains(&corporation_share) {
-        problems.push(
-            "data.corporation_share",
-            format!("must lie in [0, 1], got {corporation_share}"),
-        );
-    }
-    let inzet_total: f64 = rows.iter().map(|r| r.inzet_mln).sum();
-    if rows.iter().any(|r| r.inwoners.is_none()) && inzet_total <= 0.0 {
-        problems.push(
-            data_file.display().to_string(),
-            "the population estimate splits data.total_population by the committed investment, which sums to 0; give an `inwoners` column",
-        );
-    }
-
-    // Municipalities and their corporations, in order of first appearance in the table.
-    let mut muni_names: Vec<String> = vec![];
-    for r in &rows {
-        if !muni_names.contains(&r.gemeente) {
-            muni_names.push(r.gemeente.clone());
-        }
-    }
-    let known: Vec<&str> = muni_names.iter().map(String::as_str).collect();
-    for (group, overrides) in [
-        (
-            "municipalities",
-            raw.municipalities.overrides.keys().collect::<Vec<_>>(),
-        ),
-        ("corporations", raw.corporations.overrides.keys().collect()),
-    ] {
-        for o in overrides {
-            if !known.contains(&o.as_str()) {
-                problems.push(
-                    format!("{group}.overrides.{o}"),
-                    format!(
-                        "no municipality `{o}` in the wijk table{}",
-                        suggest(o, &known)
-                    ),
-                );
-            }
-        }
-    }
-
-    let mut wijken: Vec<Wijk> = rows
+    let corp_shown = corporations_file
+        .as_ref()
+        .map(|f| f.display().to_string())
+        .unwrap_or_default();
+    let corp_rows = corp_bytes
+        .as_ref()
+        .map(|b| data::parse_corporations(b, &corp_shown, problems));
+    let mut warnings = vec![];
+    for ind in indicators
         .iter()
-        .map(|r| {
-            let m = muni_names
-                .iter()
-                .position(|n| *n == r.gemeente)
-                .expect("collected above");
-            let population = r
-                .inwoners
-                .unwrap_or(total_population * r.inzet_mln / inzet_total.max(f64::MIN_POSITIVE));
-            let dwellings = r.woningen.unwrap_or(population / persons_per_dwelling);
-            Wijk {
-                name: r.wijk.clone(),
-                municipality: m,
-                corporation: m,
-                population,
-                dwellings,
-                corporation_dwellings: r
-                    .corporatiewoningen
-                    .unwrap_or(corporation_share * dwellings),
-                commitment: r.inzet_mln * 1e6,
-                max_project_support: r.max_subsidie,
-                indicator_keys: indicators
-                    .iter()
-                    .map(|k| component_key(&format!("wijk/{}/{}/{}", r.gemeente, r.wijk, k.name)))
-                    .collect(),
-            }
-        })
-        .collect();
-    // Derived sizes are only checked when what they derive from is valid; otherwise one bad
-    // number would be reported once per wijk.
-    let estimates_valid = total_population > 0.0
-        && persons_per_dwelling > 0.0
-        && (0.0..=1.0).contains(&corporation_share);
-    for w in wijken.iter().filter(|_| estimates_valid) {
-        if w.corporation_dwellings > w.dwellings {
-            problems.push(
-                format!("{} wijk {}", data_file.display(), w.name),
-                format!(
-                    "corporatiewoningen ({}) exceeds woningen ({})",
-                    w.corporation_dwellings, w.dwellings
-                ),
-            );
-        }
-        if w.population <= 0.0 || w.dwellings <= 0.0 {
-            problems.push(
-                format!("{} wijk {}", data_file.display(), w.name),
-                "needs residents and dwellings > 0",
-            );
-        }
-    }
-
-    let muni_defaults = MunicipalityParams::build(
-        &raw.municipalities.defaults,
-        "municipalities.defaults",
-        None,
-        &mut table,
-        problems,
-    );
-    let corp_raw_defaults = &raw.corporations.defaults;
-    let corp_defaults = CorporationParams::build(
-        corp_raw_defaults,
-        "corporations.defaults",
-        None,
-        &mut table,
-        problems,
-    );
-    let default_levy = schedule(
-        "corporations.defaults.levy",
-        corp_raw_defaults.levy.as_ref(),
-        0.0,
-        (0.0, 1.0),
-        problems,
-    );
-    let default_rent = schedule(
-        "corporations.defaults.rent_policy",
-        corp_raw_defaults.rent_policy.as_ref(),
-        0.0,
-        (-1.0, 1.0),
-        problems,
-    );
-    let default_alloc = corp_raw_defaults.allocation.unwrap_or_default();
-
-    let mut municipalities = vec![];
-    let mut corporations = vec![];
-    for (m, name) in muni_names.iter().enumerate() {
-        let members: Vec<usize> = (0..wijken.len())
-            .filter(|&w| wijken[w].municipality == m)
-            .collect();
-        let params = match raw.municipalities.overrides.get(name) {
-            Some(o) => MunicipalityParams::build(
-                o,
-                &format!("municipalities.overrides.{name}"),
-                Some(&muni_defaults),
-                &mut table,
-                problems,
-            ),
-            None => muni_defaults,
-        };
-        municipalities.push(Municipality {
-            name: name.clone(),
-            population: members.iter().map(|&w| wijken[w].population).sum(),
-            wijken: members.clone(),
-            params,
-        });
-        let o = raw.corporations.overrides.get(name);
-        let prefix = format!("corporations.overrides.{name}");
-        corporations.push(Corporation {
-            name: name.clone(),
-            municipality: m,
-            wijk_dwellings: members
-                .iter()
-                .map(|&w| wijken[w].corporation_dwellings)
-                .sum(),
-            wijken: members,
-            params: match o {
-                Some(o) => {
-                    CorporationParams::build(o, &prefix, Some(&corp_defaults), &mut table, problems)
-                }
-                None => corp_defaults,
-            },
-            allocation: o.and_then(|o| o.allocation).unwrap_or(default_alloc),
-            rent_policy: match o.and_then(|o| o.rent_policy.as_ref()) {
-                Some(r) => schedule(
-                    &format!("{prefix}.rent_policy"),
-                    Some(r),
-                    0.0,
-                    (-1.0, 1.0),
-                    problems,
-                ),
-                None => default_rent.clone(),
-            },
-            levy: match o.and_then(|o| o.levy.as_ref()) {
-                Some(r) => schedule(
-                    &format!("{prefix}.levy"),
-                    Some(r),
-                    0.0,
-                    (0.0, 1.0),
-                    problems,
-                ),
-                None => default_levy.clone(),
-            },
+        .filter(|i| i.min == f64::NEG_INFINITY && i.max == f64::INFINITY)
+    {
+        warnings.push(Problem {
+            path: format!("indicators.{}", ind.name),
+            message: "has no physical range (min, max): its gap is unbounded".into(),
         });
     }
-    for w in &mut wijken {
-        w.corporation = w.municipality;
-    }
+    let entities::World {
+        wijken,
+        municipalities,
+        corporations,
+    } = entities::resolve(
+        &raw,
+        entities::Tables {
+            wijk_shown: &shown,
+            rows: &rows,
+            corporations: corp_rows.as_deref().map(|rows| entities::CorporationTable {
+                shown: corp_shown.clone(),
+                rows,
+            }),
+        },
+        &indicators,
+        &mut table,
+        problems,
+        &mut warnings,
+    );
 
     let state_budget_per_wijk = match &raw.state.budget_per_wijk {
         Some(r) => schedule(
@@ -287,6 +118,9 @@ pub(super) fn resolve(
     let mut hasher = Sha256::new();
     hasher.update(text.as_bytes());
     hasher.update(&data_bytes);
+    if let Some(b) = &corp_bytes {
+        hasher.update(b);
+    }
     let hash = hasher
         .finalize()
         .iter()
@@ -303,7 +137,9 @@ pub(super) fn resolve(
             .to_string(),
         file: file.to_path_buf(),
         data_file,
+        corporations_file,
         hash,
+        warnings,
         run,
         economy,
         indicators,
@@ -347,8 +183,9 @@ fn resolve_run(raw: &RawScenario, problems: &mut Problems) -> RunSettings {
     }
 }
 
-/// A year-indexed lever; values must lie in `range`.
-fn schedule(
+/// A year-indexed lever; values must lie in `range`; `default` holds before the first listed
+/// year.
+pub(super) fn schedule(
     path: &str,
     raw: Option<&RawSchedule>,
     default: f64,
@@ -647,6 +484,24 @@ fn resolve_indicators(
                 format!("the wijk ({wijk}) must be behind the city ({city}) with better = \"{}\": gaps are normalised by the start gap", if better == Better::Lower { "lower" } else { "higher" }),
             );
         }
+        let known = KNOWN_INDICATORS.iter().find(|k| k.0 == name);
+        let min = r.min.or(known.map(|k| k.1)).unwrap_or(f64::NEG_INFINITY);
+        let max = r.max.or(known.map(|k| k.2)).unwrap_or(f64::INFINITY);
+        if min.is_nan() || max.is_nan() || min >= max {
+            problems.push(
+                at("min"),
+                format!("the physical range [min, max] = [{min}, {max}] is empty"),
+            );
+        } else {
+            for (f, v) in [("city", city), ("wijk", wijk)] {
+                if v.is_finite() && !(min..=max).contains(&v) {
+                    problems.push(
+                        at(f),
+                        format!("{v} lies outside the physical range [{min}, {max}] (min, max)"),
+                    );
+                }
+            }
+        }
         let response = match r.response.as_deref() {
             None | Some("social") => Response::Social,
             Some("physical") => Response::Physical,
@@ -679,6 +534,18 @@ fn resolve_indicators(
             problems.push(at("wijk_cv"), format!("must be >= 0, got {wijk_cv}"));
         }
         out.push(Indicator {
+            value_weight: table.add(
+                &format!("{prefix}.value_weight"),
+                r.value_weight.as_ref(),
+                None,
+                DistSpec::Constant {
+                    value: known.map_or(0.0, |k| k.3),
+                },
+                Domain::NonNegative,
+                problems,
+            ),
+            min,
+            max,
             effect: table.add(
                 &format!("{prefix}.effect"),
                 r.effect.as_ref(),
@@ -708,7 +575,6 @@ fn resolve_indicators(
             city,
             wijk,
             better,
-            gap0,
             weight,
             response,
             leakage: r.leakage.unwrap_or(response == Response::Social),
@@ -725,8 +591,30 @@ fn resolve_indicators(
     for i in &mut out {
         i.weight /= total;
     }
+    // cv is normalised per draw by the sum of the value weights: it must be positive in every
+    // draw.
+    let surely_positive: f64 = out
+        .iter()
+        .map(|i| table.get(i.value_weight).param.range().0.max(0.0))
+        .sum();
+    if !out.is_empty() && surely_positive <= 0.0 {
+        problems.push(
+            "indicators",
+            "no indicator has a value_weight that is > 0 in every draw: the value composite cv that buyers price needs one",
+        );
+    }
     out
 }
+
+/// MODEL.md's defaults for the six indicators it names: (name, min, max, value weight).
+const KNOWN_INDICATORS: [(&str, f64, f64, f64); 6] = [
+    ("unemployment", 0.0, 100.0, 0.05),
+    ("income", 0.0, f64::INFINITY, 0.05),
+    ("low_quality_housing", 0.0, 100.0, 0.35),
+    ("livability", 1.0, 10.0, 0.30),
+    ("safety", 0.0, 100.0, 0.20),
+    ("life_expectancy", 40.0, 110.0, 0.05),
+];
 
 fn resolve_spillover(
     raw: &RawScenario,
