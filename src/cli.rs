@@ -200,6 +200,19 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Prints what the scenario allows but may not be what its author meant, on stderr.
+fn warn(sc: &Scenario) {
+    for w in &sc.warnings {
+        eprintln!(
+            "warning: {} ({}): {}: {}",
+            sc.file.display(),
+            sc.name,
+            w.path,
+            w.message
+        );
+    }
+}
+
 /// A run, comparison or sweep stopped by Ctrl-C or a termination signal: exit code 130.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -283,6 +296,7 @@ fn into_dir<T>(
 
 fn run(args: RunArgs, cancel: &Cancel) -> anyhow::Result<()> {
     let mut sc: Scenario = scenario::load(&args.scenario)?;
+    warn(&sc);
     if let Some(n) = args.draw.draws {
         if n == 0 {
             return Err(BadInput("--draws must be at least 1".into()).into());
@@ -380,6 +394,7 @@ fn compare(args: CompareArgs, cancel: &Cancel) -> anyhow::Result<()> {
         .iter()
         .map(|p| scenario::load(p))
         .collect::<Result<Vec<Scenario>, _>>()?;
+    scenarios.iter().for_each(warn);
     let first = &scenarios[0];
     let draws = args.draw.draws.unwrap_or(first.run.draws);
     if draws == 0 {
@@ -452,6 +467,7 @@ fn sweep(args: SweepArgs, cancel: &Cancel) -> anyhow::Result<()> {
         }
     }
     let sc = sc.expect("clap requires at least one --set");
+    warn(&sc);
     let threads = effective_threads(args.draw.threads);
     let points: usize = args.set.iter().map(|l| l.values.len()).product();
     let draws = args.draw.draws.unwrap_or(sc.run.draws);
@@ -503,8 +519,12 @@ fn validate(files: &[PathBuf], resolved: bool) -> anyhow::Result<()> {
     let mut failed = 0;
     for f in files {
         match scenario::load(f) {
-            Ok(sc) if resolved => println!("{}", serde_json::to_string_pretty(&sc)?),
+            Ok(sc) if resolved => {
+                warn(&sc);
+                println!("{}", serde_json::to_string_pretty(&sc)?)
+            }
             Ok(sc) => {
+                warn(&sc);
                 let uncertain = sc.params.uncertain();
                 println!(
                     "ok: {} ({}): {} wijken in {} municipalities, {} indicators, {} uncertain parameters, {} draws x {} years",

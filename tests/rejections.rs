@@ -245,6 +245,158 @@ const CSV_CASES: &[(&str, &str, &[&str])] = &[
     ("csv_empty", "", &["w.csv"]),
 ];
 
+const HEAD: &str = "gemeente,wijk,additionele_inzet_mln_per_jaar,max_subsidie_eur_per_jaar";
+
+/// (case, wijk table after the required header columns, corporations table or "" for none,
+/// TOML appended to the scenario, expected in stderr)
+const TABLE_CASES: &[(&str, &str, &str, &str, &[&str])] = &[
+    (
+        "wijk_unknown_column",
+        ",inwoner\nA,B,2.5,100,5000\n",
+        "",
+        "",
+        &["w.csv column inwoner", "did you mean `inwoners`?"],
+    ),
+    (
+        "wijk_not_behind_its_city",
+        ",unemployment,unemployment_stad\nA,B,2.5,100,4,6\n",
+        "",
+        "",
+        &["w.csv line 2, column unemployment", "not behind its city"],
+    ),
+    (
+        "wijk_value_outside_the_range",
+        ",livability\nA,B,2.5,100,11\n",
+        "",
+        "",
+        &[
+            "w.csv line 2, column livability",
+            "outside the physical range [1, 10]",
+        ],
+    ),
+    (
+        "wijk_more_corporation_dwellings_than_dwellings",
+        ",woningen,corporatiewoningen\nA,B,2.5,100,100,200\n",
+        "",
+        "",
+        &["w.csv line 2, column corporatiewoningen", "exceed"],
+    ),
+    (
+        "wijk_names_a_corporation_without_a_table",
+        ",corporatie\nA,B,2.5,100,X\n",
+        "",
+        "",
+        &["w.csv line 2, column corporatie", "no corporations table"],
+    ),
+    (
+        "wijk_names_an_unknown_corporation",
+        ",corporatie\nA,B,2.5,100,Cx\n",
+        "corporatie,gemeente,woningen\nC,A,100000\n",
+        "",
+        &[
+            "w.csv line 2, column corporatie",
+            "no corporation `Cx`",
+            "did you mean `C`?",
+        ],
+    ),
+    (
+        "corporation_smaller_than_its_wijk_dwellings",
+        "\nA,B,2.5,100\n",
+        "corporatie,gemeente,woningen\nC,A,10\n",
+        "",
+        &["c.csv line 2, column woningen", "raise woningen"],
+    ),
+    (
+        "corporation_bad_number",
+        "\nA,B,2.5,100\n",
+        "corporatie,gemeente,woningen,debt\nC,A,100000,-5\n",
+        "",
+        &["c.csv line 2, column debt", "must be >= 0, got -5"],
+    ),
+    (
+        "corporation_table_missing_columns",
+        "\nA,B,2.5,100\n",
+        "naam,gemeente\nC,A\n",
+        "",
+        &["c.csv", "missing columns corporatie, woningen"],
+    ),
+    (
+        "corporation_unknown_column",
+        "\nA,B,2.5,100\n",
+        "corporatie,gemeente,woningen,schulden\nC,A,100000,1\n",
+        "",
+        &["c.csv column schulden", "did you mean `schuld`?"],
+    ),
+    (
+        "corporation_value_given_twice",
+        "\nA,B,2.5,100\n",
+        "corporatie,gemeente,woningen,debt,schuld\nC,A,100000,1,1\n",
+        "",
+        &["c.csv column schuld", "same value as column debt"],
+    ),
+    (
+        "corporation_override_for_nobody",
+        "\nA,B,2.5,100\n",
+        "corporatie,gemeente,woningen\nC,A,100000\n",
+        "\n[corporations.overrides.Cc]\nrent = 1\n",
+        &["corporations.overrides.Cc", "did you mean `C`?"],
+    ),
+];
+
+/// A baseline scenario in `dir` reading `w.csv` (and `c.csv` when `corporations` is given).
+fn with_tables(dir: &Path, name: &str, wijken: &str, corporations: &str, extra: &str) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    let data = if corporations.is_empty() {
+        "wijken = \"w.csv\"".to_string()
+    } else {
+        std::fs::write(dir.join("c.csv"), corporations).unwrap();
+        "wijken = \"w.csv\"\ncorporations = \"c.csv\"".to_string()
+    };
+    std::fs::write(dir.join("w.csv"), format!("{HEAD}{wijken}")).unwrap();
+    let text = std::fs::read_to_string("scenarios/baseline.toml")
+        .unwrap()
+        .replacen("wijken = \"data/aandachtswijken.csv\"", &data, 1)
+        + extra;
+    let path = dir.join(format!("{name}.toml"));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn every_kind_of_bad_table_is_rejected_with_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    for (case, wijken, corporations, extra, needles) in TABLE_CASES {
+        let path = with_tables(&dir.path().join(case), case, wijken, corporations, extra);
+        assert_rejected(
+            &wijksim(&["validate"], &path),
+            &format!("{case}.toml"),
+            needles,
+            case,
+        );
+    }
+}
+
+#[test]
+fn a_partial_corporations_table_is_allowed_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = with_tables(
+        dir.path(),
+        "partial",
+        "\nA,B,2.5,100\nZ,Y,1.0,100\n",
+        "corporatie,gemeente,woningen\nC,A,100000\n",
+        "",
+    );
+    let o = wijksim(&["validate"], &path);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("warning:")
+            && err.contains("gemeente Z")
+            && err.contains("sector-average corporation stands in"),
+        "{err}"
+    );
+}
+
 fn wijksim(args: &[&str], file: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_wijksim"))
         .args(args)

@@ -24,14 +24,15 @@ pub const CORPORATIE: &str = "corporatie";
 pub const CITY_SUFFIX: &str = "_stad";
 /// Free-text columns any table may carry (sources and notes); never read.
 pub const NOTES: [&str; 3] = ["bron", "opmerking", "toelichting"];
-/// Per-dwelling start values a corporations table may give, named as the scenario keys.
-pub const CORPORATION_VALUES: [&str; 6] = [
-    "rent",
-    "operating_cost",
-    "maintenance",
-    "other_taxes",
-    "debt",
-    "loan_interest",
+/// Per-dwelling start values a corporations table may give, named as the scenario keys, with
+/// the Dutch column name that means the same.
+pub const CORPORATION_VALUES: [(&str, &str); 6] = [
+    ("rent", "huur"),
+    ("operating_cost", "bedrijfslasten"),
+    ("maintenance", "onderhoud"),
+    ("other_taxes", "belastingen"),
+    ("debt", "schuld"),
+    ("loan_interest", "rente"),
 ];
 
 /// One row of the wijk table.
@@ -61,7 +62,8 @@ pub struct CorporationRow {
     pub gemeente: String,
     /// All its dwellings, inside and outside the wijken.
     pub woningen: f64,
-    /// Per-dwelling start values given, by scenario key (one of [`CORPORATION_VALUES`]).
+    /// Per-dwelling start values given, by scenario key (one of [`CORPORATION_VALUES`]; a Dutch
+    /// column name is read as its key).
     pub values: Vec<(&'static str, f64)>,
 }
 
@@ -367,11 +369,19 @@ pub fn parse_corporations(
         return vec![];
     }
     let known: Vec<String> = [CORPORATIE, GEMEENTE, "woningen"]
-        .iter()
-        .chain(CORPORATION_VALUES.iter())
-        .map(|s| s.to_string())
+        .into_iter()
+        .chain(CORPORATION_VALUES.iter().flat_map(|(en, nl)| [*en, *nl]))
+        .map(String::from)
         .collect();
     t.reject_unknown(&known, problems);
+    for (en, nl) in CORPORATION_VALUES {
+        if t.col(en).is_some() && t.col(nl).is_some() {
+            problems.push(
+                format!("{shown} column {nl}"),
+                format!("gives the same value as column {en}: keep one of them"),
+            );
+        }
+    }
     let idx = |n: &str| t.col(n).expect("checked above");
     let mut rows: Vec<CorporationRow> = vec![];
     for (line, record) in &t.rows {
@@ -392,8 +402,8 @@ pub fn parse_corporations(
             }
         };
         let mut values = vec![];
-        for key in CORPORATION_VALUES {
-            if let Some(c) = t.col(key) {
+        for (key, dutch) in CORPORATION_VALUES {
+            if let Some(c) = t.col(key).or_else(|| t.col(dutch)) {
                 match t.number(record, line, c, Check::NonNegative, true, problems) {
                     Ok(Some(v)) => values.push((key, v)),
                     Ok(None) => {}
@@ -508,7 +518,7 @@ mod tests {
 
     #[test]
     fn corporations_table_with_located_errors() {
-        let text = "corporatie,gemeente,woningen,debt,rent\nHavensteder,Rotterdam,44000,36000,\nWoonstad,Rotterdam,-5,1,1\nHavensteder,Rotterdam,1,1,1\n";
+        let text = "corporatie,gemeente,woningen,schuld,rent\nHavensteder,Rotterdam,44000,36000,\nWoonstad,Rotterdam,-5,1,1\nHavensteder,Rotterdam,1,1,1\n";
         let mut p = Problems::default();
         let rows = parse_corporations(text.as_bytes(), "c.csv", &mut p);
         assert_eq!(rows.len(), 1);
