@@ -11,6 +11,7 @@ use crate::rundir;
 use crate::scenario::{self, Scenario};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Mutex;
@@ -43,6 +44,9 @@ enum Command {
     Compare(CompareArgs),
     /// Run a scenario over a grid of one or two levers, every point on the same draws.
     Sweep(SweepArgs),
+    /// Fit parameters of a scenario to published figures (simulated method of moments on
+    /// common random numbers).
+    Calibrate(CalibrateArgs),
     /// Redraw the charts, report.html and summary.xlsx of a finished run from its files.
     Report {
         /// The run directory (holds summary.json, yearly.csv, meta.json).
@@ -144,6 +148,41 @@ struct SweepArgs {
     present: PresentArgs,
 }
 
+#[derive(clap::Args)]
+struct CalibrateArgs {
+    /// The scenario to calibrate (targets may name others, e.g. the same without the levy).
+    scenario: PathBuf,
+    /// Targets file (TOML): published figures as bands on model quantities, and optionally the
+    /// parameters to fit ([[fit]]).
+    #[arg(long)]
+    targets: PathBuf,
+    /// A parameter to fit and its bounds, e.g. gaps.k_half=300..4000 or
+    /// corporations.defaults.commitment.2011=0.3..1 (repeatable; replaces the targets file's
+    /// [[fit]]). A distribution is fitted through its location (mode, mean or midpoint).
+    #[arg(long = "fit", value_name = "PATH=LO..HI")]
+    fit: Vec<crate::calibrate::FitSpec>,
+    #[command(flatten)]
+    draw: DrawArgs,
+    /// Points of the space-filling screen before Nelder-Mead (default: 10 per parameter, at
+    /// least 20).
+    #[arg(long, default_value_t = 0)]
+    screen: usize,
+    /// Nelder-Mead iterations at most, over all restarts.
+    #[arg(long, default_value_t = 3000)]
+    iterations: u64,
+    /// How often Nelder-Mead restarts from where it stopped while that still improves.
+    #[arg(long, default_value_t = 4)]
+    restarts: u32,
+    /// Weight of the pull towards the starting values (it decides between equally good fits).
+    #[arg(long, default_value_t = 1e-3)]
+    prior_weight: f64,
+    /// Output directory (default: output/calibrate_<scenario>).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    present: PresentArgs,
+}
+
 /// Bad input: exit code 2.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -180,6 +219,7 @@ pub fn main() -> ExitCode {
         } => validate(&scenarios, resolved),
         Command::Compare(args) => compare(args, &cancel),
         Command::Sweep(args) => sweep(args, &cancel),
+        Command::Calibrate(args) => calibrate(args, &cancel),
         Command::Report { run_dir, lang } => report::report_dir(&run_dir, lang),
         Command::List { dir } => list(&dir),
     };
@@ -281,6 +321,10 @@ fn into_dir<T>(
             || matches!(
                 e.downcast_ref::<crate::compare::CompareError>(),
                 Some(crate::compare::CompareError::Interrupted { .. })
+            )
+            || matches!(
+                e.downcast_ref::<crate::calibrate::CalibrateError>(),
+                Some(crate::calibrate::CalibrateError::Interrupted { .. })
             );
         if interrupted {
             Interrupted(format!(
@@ -510,6 +554,106 @@ fn sweep(args: SweepArgs, cancel: &Cancel) -> anyhow::Result<()> {
     })?;
     if !args.present.quiet {
         print!("{}", crate::sweep::terminal(&result));
+        println!("\nResults in {}", dir.display());
+    }
+    Ok(())
+}
+
+fn calibrate(args: CalibrateArgs, cancel: &Cancel) -> anyhow::Result<()> {
+    use crate::calibrate::{self, CalibrateError};
+    let sc = scenario::load(&args.scenario)?;
+    warn(&sc);
+    let targets = calibrate::targets::load(&args.targets, &args.scenario)?;
+    let fit = if args.fit.is_empty() {
+        targets.fit.clone()
+    } else {
+        args.fit.clone()
+    };
+    let draws = args.draw.draws.or(targets.draws).unwrap_or(1000);
+    if draws < 40 {
+        return Err(BadInput(format!(
+            "--draws must be at least 40 for the batch errors of the fit table, got {draws}"
+        ))
+        .into());
+    }
+    if !(args.prior_weight.is_finite() && args.prior_weight >= 0.0) {
+        return Err(BadInput("--prior-weight must be >= 0".into()).into());
+    }
+    let opts = calibrate::Options {
+        draws,
+        seed: args.draw.seed.or(targets.seed).unwrap_or(sc.run.seed),
+        threads: args.draw.threads,
+        screen: args.screen,
+        iterations: args.iterations,
+        restarts: args.restarts,
+        prior_weight: args.prior_weight,
+        progress: !args.present.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        cancel: cancel.clone(),
+    };
+    // Problems with the fitted paths are bad input, found before any output is prepared.
+    let bad = |e: CalibrateError| -> anyhow::Error {
+        match e {
+            CalibrateError::Scenario(s) => s.into(),
+            e @ (CalibrateError::Fit { .. } | CalibrateError::NothingToFit) => {
+                BadInput(e.to_string()).into()
+            }
+            e => e.into(),
+        }
+    };
+    calibrate::Problem::new(&targets, &fit, opts.draws, opts.seed).map_err(bad)?;
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("calibrate_{}", sc.name)));
+    prepare_dir(&dir, args.present.force)?;
+    let result = into_dir(&dir, "calibrate", cancel, || {
+        let c = calibrate::run(&targets, &fit, &opts).map_err(bad)?;
+        output::write_json(&dir.join("calibration.json"), &c)
+            .context("cannot write calibration.json")?;
+        for (name, rows) in [
+            ("fit.csv", calibrate::fit_rows(&c)),
+            ("parameters.csv", calibrate::parameter_rows(&c)),
+        ] {
+            output::write_atomic(&dir.join(name), |w| {
+                let mut csv = csv::Writer::from_writer(w);
+                for row in &rows {
+                    csv.write_record(row)?;
+                }
+                csv.flush()
+            })
+            .with_context(|| format!("cannot write {name}"))?;
+        }
+        let text = scenario::fitted_document(
+            &args.scenario,
+            &c.values(),
+            &dir,
+            &format!("{}_calibrated", sc.name),
+            &format!(
+                "{} Calibrated with {} (wijksim calibrate).",
+                sc.description,
+                args.targets.display()
+            ),
+        )?;
+        output::write_atomic(&dir.join("calibrated.toml"), |w| {
+            w.write_all(
+                format!(
+                    "# Written by `wijksim calibrate`: {} with the values fitted to {}.\n",
+                    args.scenario.display(),
+                    args.targets.display()
+                )
+                .as_bytes(),
+            )?;
+            w.write_all(text.as_bytes())
+        })
+        .context("cannot write calibrated.toml")?;
+        if !args.present.no_charts {
+            report::calibration_report(&c, &dir, args.present.lang)
+                .context("cannot draw the calibration chart and report")?;
+        }
+        Ok(c)
+    })?;
+    if !args.present.quiet {
+        print!("{}", calibrate::terminal(&result));
         println!("\nResults in {}", dir.display());
     }
     Ok(())

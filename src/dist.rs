@@ -43,6 +43,91 @@ pub enum DistSpec {
     },
 }
 
+impl DistSpec {
+    /// The value that locates the distribution, which calibration moves: the value of a
+    /// constant, the mode of a PERT or triangular, the mean of a normal, lognormal or beta, the
+    /// midpoint of a uniform.
+    pub fn location(&self) -> f64 {
+        match *self {
+            DistSpec::Constant { value } => value,
+            DistSpec::Normal { mean, .. } | DistSpec::Lognormal { mean, .. } => mean,
+            DistSpec::Uniform { min, max } => (min + max) / 2.0,
+            DistSpec::Triangular { mode, .. } | DistSpec::Pert { mode, .. } => mode,
+            DistSpec::Beta { a, b, min, max } => min + (max - min) * a / (a + b),
+        }
+    }
+
+    /// The locations `v` the distribution can be moved to (by [`DistSpec::at_location`]) while
+    /// its support stays within [lo, hi].
+    pub fn location_range(&self, lo: f64, hi: f64) -> (f64, f64) {
+        let (smin, smax) = support(self);
+        let loc = self.location();
+        if loc == 0.0 || !smin.is_finite() || !smax.is_finite() {
+            // Shifted (or unbounded): v - loc + support within [lo, hi].
+            return (
+                if smin.is_finite() {
+                    lo - smin + loc
+                } else {
+                    f64::NEG_INFINITY
+                },
+                if smax.is_finite() {
+                    hi - smax + loc
+                } else {
+                    f64::INFINITY
+                },
+            );
+        }
+        // Scaled by f = v / loc: f smin >= lo and f smax <= hi, and f > 0 (at f = 0 the
+        // distribution would collapse to a point).
+        let mut f = (1e-9_f64, f64::INFINITY);
+        for (edge, limit_lo, limit_hi) in [(smin, lo, hi), (smax, lo, hi)] {
+            if edge > 0.0 {
+                f = (f.0.max(limit_lo / edge), f.1.min(limit_hi / edge));
+            } else if edge < 0.0 {
+                f = (f.0.max(limit_hi / edge), f.1.min(limit_lo / edge));
+            }
+        }
+        let (a, b) = (f.0 * loc, f.1 * loc);
+        (a.min(b), a.max(b))
+    }
+
+    /// The same distribution with its location at `v`: scaled by v / location, so that its
+    /// shape and relative spread stay (and a draw from the same random numbers scales with
+    /// it); shifted instead when the location is 0.
+    pub fn at_location(&self, v: f64) -> DistSpec {
+        let old = self.location();
+        let scale = old != 0.0;
+        let m = |x: f64| if scale { x * v / old } else { x + v - old };
+        // A spread (sd) scales but never shifts.
+        let sd = |x: f64| if scale { x * (v / old).abs() } else { x };
+        match *self {
+            DistSpec::Constant { .. } => DistSpec::Constant { value: v },
+            DistSpec::Normal { sd: s, .. } => DistSpec::Normal { mean: v, sd: sd(s) },
+            DistSpec::Lognormal { sd: s, .. } => DistSpec::Lognormal { mean: v, sd: sd(s) },
+            DistSpec::Uniform { min, max } => DistSpec::Uniform {
+                min: m(min).min(m(max)),
+                max: m(min).max(m(max)),
+            },
+            DistSpec::Triangular { min, max, .. } => DistSpec::Triangular {
+                min: m(min).min(m(max)),
+                mode: v,
+                max: m(min).max(m(max)),
+            },
+            DistSpec::Pert { min, max, .. } => DistSpec::Pert {
+                min: m(min).min(m(max)),
+                mode: v,
+                max: m(min).max(m(max)),
+            },
+            DistSpec::Beta { a, b, min, max } => DistSpec::Beta {
+                a,
+                b,
+                min: m(min).min(m(max)),
+                max: m(min).max(m(max)),
+            },
+        }
+    }
+}
+
 /// A validated, ready-to-sample parameter: a distribution with optional truncation bounds.
 #[derive(Clone, Debug, Serialize)]
 pub struct Param {
@@ -263,6 +348,56 @@ pub fn unit_mean_lognormal(cv: f64, z: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::rng::stream;
+
+    #[test]
+    fn moving_a_distribution_keeps_its_shape_and_its_draws_scale() {
+        let pert = DistSpec::Pert {
+            min: 300.0,
+            mode: 1000.0,
+            max: 4000.0,
+        };
+        assert_eq!(pert.location(), 1000.0);
+        let moved = pert.at_location(2000.0);
+        assert_eq!(
+            moved,
+            DistSpec::Pert {
+                min: 600.0,
+                mode: 2000.0,
+                max: 8000.0
+            }
+        );
+        // The same random numbers give twice the value: calibration's objective is smooth.
+        let (a, b) = (
+            Param::new(pert, None, None).unwrap(),
+            Param::new(moved, None, None).unwrap(),
+        );
+        for d in 0..20 {
+            let x = a.sample(&mut stream(3, d, 7));
+            let y = b.sample(&mut stream(3, d, 7));
+            assert!((y - 2.0 * x).abs() < 1e-9 * y, "{x} {y}");
+        }
+        // A location of 0 shifts.
+        let u = DistSpec::Uniform {
+            min: -1.0,
+            max: 1.0,
+        };
+        assert_eq!(
+            u.at_location(0.5),
+            DistSpec::Uniform {
+                min: -0.5,
+                max: 1.5
+            }
+        );
+        // The locations a distribution can move to while its support stays in [0, 1].
+        let theta = DistSpec::Pert {
+            min: 0.3,
+            mode: 0.6,
+            max: 0.9,
+        };
+        let (lo, hi) = theta.location_range(0.0, 1.0);
+        assert!(lo > 0.0 && lo < 1e-8);
+        assert!((hi - 0.6 / 0.9).abs() < 1e-15);
+    }
 
     fn mean_sd(p: &Param, n: usize) -> (f64, f64) {
         let mut rng = stream(9, 0, 1);

@@ -10,6 +10,7 @@
 //! from the model. [`trace`] replays one draw. [`cli`] is on top.
 
 pub mod aggregate;
+pub mod calibrate;
 pub mod cli;
 pub mod compare;
 pub mod dist;

@@ -158,7 +158,6 @@ cut_depth = { dist = "uniform", min = 0.1, max = 0.4 }
     assert_eq!(after.indicators.len(), k_before + 1);
     assert!(after.params.len() > before.params.len());
     let (mut wa, mut wb) = (Workspace::default(), Workspace::default());
-    let mut compared = 0;
     for d in 0..300 {
         let a = simulate_draw(&before, 8, d, &mut wa).clone();
         let b = simulate_draw(&after, 8, d, &mut wb);
@@ -183,27 +182,15 @@ cut_depth = { dist = "uniform", min = 0.1, max = 0.4 }
             }
         }
         // The new indicator's own gap does not enter the old ones: unemployment, the first,
-        // receives no spillover, and its g_T is the same as long as the corporations spend
-        // their plan in full (checked through realised == planned). Aland's wijken (0 and 1)
+        // receives no spillover, and the new indicator has no value weight, so the wijken's
+        // values and their corporations' money stay as they were. Aland's wijken (0 and 1)
         // only: Beland's own cut depth changes its money, as it should.
-        let full = |o: &wijksim::model::DrawOutcome| {
-            o.corporations
-                .iter()
-                .all(|c| c.realised_wijk == c.planned_wijk)
-        };
-        if full(&a) && full(b) {
-            compared += 1;
-            for w in 0..2 {
-                assert_eq!(
-                    a.g_final[w * k_before],
-                    b.g_final[w * (k_before + 1)],
-                    "unemployment g_T, draw {d}, wijk {w}"
-                );
-            }
+        for w in 0..2 {
+            assert_eq!(
+                a.g_final[w * k_before],
+                b.g_final[w * (k_before + 1)],
+                "unemployment g_T, draw {d}, wijk {w}"
+            );
         }
     }
-    assert!(
-        compared > 250,
-        "only {compared} of 300 draws had full spending"
-    );
 }

@@ -247,3 +247,36 @@ fn trace_without_only_draw_is_bad_input() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--only-draw"));
 }
+
+#[test]
+fn an_interrupted_calibration_keeps_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cal");
+    let child = wijksim()
+        .args([
+            "calibrate",
+            "scenarios/historisch.toml",
+            "--targets",
+            "calibration/targets.toml",
+            "--threads",
+            "1",
+            "-q",
+            "--out",
+        ])
+        .arg(&out)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_until_running(&out);
+    signal(&child, libc::SIGINT);
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(130), "{err}");
+    assert!(
+        err.contains("interrupted after") && err.contains("evaluations"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was kept"), "{err}");
+    assert!(names(&out).is_empty(), "left {:?}", names(&out));
+}

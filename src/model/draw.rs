@@ -40,11 +40,15 @@ pub struct CorpOutcome {
     pub debt: Vec<f64>,
     /// Free cash flow per year, EUR.
     pub fcf: Vec<f64>,
+    /// Interest paid per year, EUR (operating cash flow = fcf + interest).
+    pub interest: Vec<f64>,
     /// Landlord levy paid per year, EUR.
     pub levy: Vec<f64>,
     /// Proceeds of dwellings sold per year (net of sale costs), EUR.
     pub sales: Vec<f64>,
-    /// Wijk commitment planned and realised per year, EUR.
+    /// The wijk commitment as agreed (before the yearly multiplier), as planned (after it)
+    /// and as realised, per year, EUR.
+    pub wijk_committed: Vec<f64>,
     pub wijk_plan: Vec<f64>,
     pub wijk_spent: Vec<f64>,
     pub min_icr: f64,
@@ -321,8 +325,10 @@ pub fn init(sc: &Scenario, seed: u64, draw: u64, ws: &mut Workspace) {
             &mut co.spent,
             &mut co.debt,
             &mut co.fcf,
+            &mut co.interest,
             &mut co.levy,
             &mut co.sales,
+            &mut co.wijk_committed,
             &mut co.wijk_plan,
             &mut co.wijk_spent,
         ] {
@@ -477,8 +483,9 @@ fn corporations(y: &Year, st: &mut DrawState, s: &mut Scratch, out: &mut DrawOut
         let v = s.valuations[ci];
         let f = corporation::finances(p, cs, &v, y.x.interest, corp.levy.at(y.year));
         let commitment = corp.commitment.at(y.year) * st.price_index;
-        let (mut wijk_plan, mut compensation_plan) = (0.0, 0.0);
+        let (mut wijk_plan, mut compensation_plan, mut committed) = (0.0, 0.0, 0.0);
         for (h, n) in corp.holdings.iter().zip(&cs.holdings) {
+            committed += h.commitment * st.price_index;
             wijk_plan += h.commitment * commitment;
             compensation_plan += compensation(y.sc, p, s, h.wijk, *n);
         }
@@ -519,8 +526,10 @@ fn corporations(y: &Year, st: &mut DrawState, s: &mut Scratch, out: &mut DrawOut
         co.spent[i] = spent;
         co.debt[i] = cs.debt;
         co.fcf[i] = f.fcf;
+        co.interest[i] = f.interest;
         co.levy[i] = f.levy;
         co.sales[i] = v.sales;
+        co.wijk_committed[i] = committed;
         co.wijk_plan[i] = wijk_plan;
         co.wijk_spent[i] = alloc.wijk * wijk_plan;
         co.min_icr = co.min_icr.min(co.icr[i]);

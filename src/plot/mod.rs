@@ -5,6 +5,7 @@
 //! render on machines without system fonts; SVGs name the `sans-serif` family and leave the
 //! text to the viewer.
 
+pub mod calibration;
 pub(crate) mod charts;
 pub mod compare;
 mod labels;

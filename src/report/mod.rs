@@ -2,8 +2,10 @@
 //! `summary.xlsx` (one sheet per table). Both are made from a [`RunResults`] and the drawn
 //! charts, never from the model.
 
+mod calibration;
 mod xlsx;
 
+pub use calibration::calibration_report;
 pub use xlsx::write_xlsx;
 
 use crate::compare::CompareFile;

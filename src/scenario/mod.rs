@@ -6,7 +6,9 @@
 
 pub mod data;
 mod entities;
+mod fitted;
 pub use entities::SECTOR_AVERAGE;
+pub use fitted::fitted_document;
 pub mod params;
 pub mod raw;
 mod resolve;
@@ -299,12 +301,52 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
 }
 
 /// Like [`load`], with values set at dotted paths after inheritance, as if the file said so
-/// (`("municipalities.defaults.cut_depth", 0.3)`). Used by sweeps; a path that is not a
-/// scenario key is reported like an unknown key in the file.
+/// (`("municipalities.defaults.cut_depth", 0.3)`; an indicator's keys by its name,
+/// `indicators.livability.effect`). A distribution at such a path is replaced by the number.
+/// Used by sweeps; a path that is not a scenario key is reported like an unknown key in the
+/// file.
 ///
 /// # Errors
 /// As [`load`], and a path that runs through a value that is not a table.
 pub fn load_with(path: &Path, set: &[(String, f64)]) -> Result<Scenario, ScenarioError> {
+    load_inner(path, set, &[])
+}
+
+/// Like [`load_with`], but a parameter of `fit` keeps its distribution and is moved to the
+/// given location (its mode, mean or midpoint: [`crate::dist::DistSpec::at_location`]); a
+/// path ending in a year (`corporations.defaults.commitment.2011`) sets that year of a
+/// schedule. Then `overrides` are set as [`load_with`] sets them (a counterfactual of the
+/// fitted scenario; an override wins over a fitted value at the same path). Used by
+/// calibration.
+///
+/// # Errors
+/// As [`load_with`], and a path that names no parameter of the scenario, or a distribution
+/// that the location would move out of its parameter's domain.
+pub fn load_fitted(
+    path: &Path,
+    fit: &[(String, f64)],
+    overrides: &[(String, f64)],
+) -> Result<Scenario, ScenarioError> {
+    let is_year = |p: &str| {
+        p.rsplit('.')
+            .next()
+            .is_some_and(|k| k.chars().all(|c| c.is_ascii_digit()))
+    };
+    let overridden = |p: &str| overrides.iter().any(|(o, _)| o == p);
+    let (mut set, locations): (Vec<_>, Vec<_>) = fit
+        .iter()
+        .filter(|(p, _)| !overridden(p))
+        .cloned()
+        .partition(|(p, _)| is_year(p));
+    set.extend_from_slice(overrides);
+    load_inner(path, &set, &locations)
+}
+
+fn load_inner(
+    path: &Path,
+    set: &[(String, f64)],
+    locations: &[(String, f64)],
+) -> Result<Scenario, ScenarioError> {
     let fail = |problems: Vec<Problem>| ScenarioError {
         file: path.to_path_buf(),
         problems,
@@ -337,7 +379,21 @@ pub fn load_with(path: &Path, set: &[(String, f64)]) -> Result<Scenario, Scenari
         let (path, message) = unknown_key(&key);
         problems.push(path, message);
     }
-    match resolve::resolve(raw, path, &text, &mut problems) {
+    let locations: BTreeMap<String, f64> = locations.iter().cloned().collect();
+    let resolved = resolve::resolve(raw, path, &text, locations.clone(), &mut problems);
+    if let Some(sc) = &resolved {
+        let known: Vec<&str> = sc.params.params.iter().map(|p| p.path.as_str()).collect();
+        for p in locations.keys().filter(|p| !sc.params.located.contains(*p)) {
+            problems.push(
+                p.clone(),
+                format!(
+                    "no parameter at this path in the scenario{}",
+                    suggest(p, &known)
+                ),
+            );
+        }
+    }
+    match resolved {
         Some(s) if problems.is_empty() => Ok(s),
         _ => {
             let mut problems = problems.0;
@@ -349,9 +405,58 @@ pub fn load_with(path: &Path, set: &[(String, f64)]) -> Result<Scenario, Scenari
     }
 }
 
+/// The number at dotted `key` of the scenario at `path` after inheritance, if there is one
+/// (`corporations.defaults.commitment.2011`; an indicator's keys by its name).
+///
+/// # Errors
+/// A file that cannot be read or merged.
+pub fn value_at(path: &Path, key: &str) -> Result<Option<f64>, ScenarioError> {
+    let fail = |p: Problem| ScenarioError {
+        file: path.to_path_buf(),
+        problems: vec![p],
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        fail(Problem {
+            path: "(file)".into(),
+            message: format!("cannot read the scenario file: {e}"),
+        })
+    })?;
+    let text = inherit(path, text).map_err(fail)?;
+    let Ok(table) = text.parse::<toml::Table>() else {
+        return Ok(None);
+    };
+    let keys: Vec<&str> = key.split('.').collect();
+    let mut value = &toml::Value::Table(table);
+    let mut i = 0;
+    while i < keys.len() {
+        value = match value {
+            toml::Value::Table(t) => match t.get(keys[i]) {
+                Some(v) => v,
+                None => return Ok(None),
+            },
+            toml::Value::Array(items) => {
+                let found = items
+                    .iter()
+                    .find(|v| v.get("name").and_then(|n| n.as_str()) == Some(keys[i]));
+                match found {
+                    Some(v) => v,
+                    None => return Ok(None),
+                }
+            }
+            _ => return Ok(None),
+        };
+        i += 1;
+    }
+    Ok(match value {
+        toml::Value::Float(f) => Some(*f),
+        toml::Value::Integer(n) => Some(*n as f64),
+        _ => None,
+    })
+}
+
 /// Appends " (line L, column C)" to problems whose field path (or its nearest parent) is
 /// written in `text`.
-fn add_locations(text: &str, problems: &mut [Problem]) {
+pub(crate) fn add_locations(text: &str, problems: &mut [Problem]) {
     let keys = key_locations(text);
     for p in problems
         .iter_mut()
@@ -452,12 +557,53 @@ fn set_values(text: &str, set: &[(String, f64)]) -> Result<String, Problem> {
         let keys: Vec<&str> = path.split('.').collect();
         let (last, parents) = keys.split_last().expect("split yields one key at least");
         let mut t = &mut table;
-        for (i, k) in parents.iter().enumerate() {
+        let mut i = 0;
+        while i < parents.len() {
+            let k = parents[i];
             let entry = t
                 .entry(k.to_string())
                 .or_insert_with(|| toml::Value::Table(toml::Table::new()));
             t = match entry {
-                toml::Value::Table(inner) => inner,
+                toml::Value::Table(inner) => {
+                    i += 1;
+                    inner
+                }
+                // An array of tables (`[[indicators]]`): the next key names the element.
+                toml::Value::Array(items) => {
+                    let Some(name) = parents.get(i + 1) else {
+                        return Err(Problem {
+                            path: path.clone(),
+                            message: format!(
+                                "cannot set it: `{}` is a list; name an element and its field, such as {}.<name>.<field>",
+                                keys[..=i].join("."),
+                                keys[..=i].join(".")
+                            ),
+                        });
+                    };
+                    let found = items.iter_mut().find_map(|v| match v {
+                        toml::Value::Table(inner)
+                            if inner.get("name").and_then(|n| n.as_str()) == Some(*name) =>
+                        {
+                            Some(inner)
+                        }
+                        _ => None,
+                    });
+                    match found {
+                        Some(inner) => {
+                            i += 2;
+                            inner
+                        }
+                        None => {
+                            return Err(Problem {
+                                path: path.clone(),
+                                message: format!(
+                                    "cannot set it: no element named `{name}` in `{}`",
+                                    keys[..=i].join(".")
+                                ),
+                            });
+                        }
+                    }
+                }
                 _ => {
                     return Err(Problem {
                         path: path.clone(),
@@ -592,6 +738,14 @@ fn replaced_whole(t: &toml::Table) -> bool {
 
 /// Parses TOML into the raw form, returning the paths of unknown keys.
 pub fn parse(text: &str) -> Result<(raw::RawScenario, Vec<String>), Problem> {
+    parse_toml(text)
+}
+
+/// Parses TOML into `T`, returning the paths of keys `T` does not know (serde_ignored's form,
+/// `target.?.0.nme`); a syntax or type error carries its line and column.
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
+    text: &str,
+) -> Result<(T, Vec<String>), Problem> {
     let located = |e: &toml::de::Error, path: String| {
         let at = e
             .span()
@@ -609,7 +763,7 @@ pub fn parse(text: &str) -> Result<(raw::RawScenario, Vec<String>), Problem> {
     let de = toml::Deserializer::parse(text).map_err(|e| located(&e, "(syntax)".into()))?;
     let mut unknown = Vec::new();
     let mut track = serde_path_to_error::Track::new();
-    let result: Result<raw::RawScenario, _> = serde_ignored::deserialize(
+    let result: Result<T, _> = serde_ignored::deserialize(
         serde_path_to_error::Deserializer::new(de, &mut track),
         |p| unknown.push(p.to_string()),
     );

@@ -15,6 +15,7 @@ pub use crate::model::params::{
 };
 use crate::rng::component_key;
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Index of a parameter in [`ParamTable`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -32,6 +33,16 @@ pub enum Domain {
 }
 
 impl Domain {
+    /// The interval values must lie in.
+    pub fn bounds(self) -> (f64, f64) {
+        match self {
+            Domain::Any => (f64::NEG_INFINITY, f64::INFINITY),
+            Domain::NonNegative => (0.0, f64::INFINITY),
+            Domain::Positive => (f64::MIN_POSITIVE, f64::INFINITY),
+            Domain::Unit => (0.0, 1.0),
+        }
+    }
+
     fn check(self, lo: f64, hi: f64) -> Result<(), String> {
         let (ok, what) = match self {
             Domain::Any => (true, ""),
@@ -57,6 +68,9 @@ pub struct NamedParam {
     pub path: String,
     #[serde(skip)]
     pub key: u64,
+    /// Where its values may lie.
+    #[serde(skip)]
+    pub domain: Domain,
     #[serde(flatten)]
     pub param: Param,
 }
@@ -66,6 +80,12 @@ pub struct NamedParam {
 #[serde(transparent)]
 pub struct ParamTable {
     pub params: Vec<NamedParam>,
+    /// Locations to move parameters to, by path (set by calibration; see
+    /// [`crate::dist::DistSpec::at_location`]), and which of them were used.
+    #[serde(skip)]
+    pub locations: BTreeMap<String, f64>,
+    #[serde(skip)]
+    pub located: BTreeSet<String>,
 }
 
 impl ParamTable {
@@ -80,8 +100,10 @@ impl ParamTable {
         domain: Domain,
         problems: &mut Problems,
     ) -> ParamId {
+        let location = self.locations.get(path).copied();
         let param = match (raw, inherit) {
-            (None, Some(id)) => return id,
+            (None, Some(id)) if location.is_none() => return id,
+            (None, Some(id)) => self.params[id.0].param.clone(),
             (None, None) => Param::new(default, None, None).expect("built-in defaults are valid"),
             (Some(r), _) => match build_param(r).and_then(|p| {
                 let (lo, hi) = p.range();
@@ -95,9 +117,29 @@ impl ParamTable {
                 }
             },
         };
+        let param = match location {
+            None => param,
+            Some(v) => {
+                self.located.insert(path.to_string());
+                match Param::new(param.spec.at_location(v), param.lower, param.upper).and_then(
+                    |p| {
+                        let (lo, hi) = p.range();
+                        domain.check(lo, hi)?;
+                        Ok(p)
+                    },
+                ) {
+                    Ok(p) => p,
+                    Err(msg) => {
+                        problems.push(path, format!("cannot move it to {v}: {msg}"));
+                        param
+                    }
+                }
+            }
+        };
         self.params.push(NamedParam {
             path: path.to_string(),
             key: component_key(&format!("param/{path}")),
+            domain,
             param,
         });
         ParamId(self.params.len() - 1)

@@ -24,6 +24,7 @@ pub(super) fn resolve(
     raw: RawScenario,
     file: &Path,
     text: &str,
+    locations: BTreeMap<String, f64>,
     problems: &mut Problems,
 ) -> Option<Scenario> {
     let name = raw.name.clone().unwrap_or_else(|| {
@@ -36,7 +37,10 @@ pub(super) fn resolve(
     let run = resolve_run(&raw, problems);
     let economy = resolve_economy(&raw.economy, &run, problems);
 
-    let mut table = ParamTable::default();
+    let mut table = ParamTable {
+        locations,
+        ..ParamTable::default()
+    };
     let gaps = GapParams::build(&raw.gaps, "gaps", None, &mut table, problems);
     let property = PropertyParams::build(&raw.property, "property", None, &mut table, problems);
     let indicators = resolve_indicators(&raw, &mut table, problems);
