@@ -97,9 +97,25 @@ impl DistSpec {
     pub fn at_location(&self, v: f64) -> DistSpec {
         let old = self.location();
         let scale = old != 0.0;
-        let m = |x: f64| if scale { x * v / old } else { x + v - old };
+        // Each number as its ratio to (or offset from) the location, rounded to 9 significant
+        // digits, times (plus) the new location: a distribution moved from a copy that was
+        // moved before gives the same numbers, not ones a few ulps apart (which would make a
+        // calibration depend on where the scenario's distribution was last moved).
+        let m = |x: f64| {
+            if scale {
+                round9(x / old) * v
+            } else {
+                v + round9(x - old)
+            }
+        };
         // A spread (sd) scales but never shifts.
-        let sd = |x: f64| if scale { x * (v / old).abs() } else { x };
+        let sd = |x: f64| {
+            if scale {
+                round9(x / old.abs()) * v.abs()
+            } else {
+                x
+            }
+        };
         match *self {
             DistSpec::Constant { .. } => DistSpec::Constant { value: v },
             DistSpec::Normal { sd: s, .. } => DistSpec::Normal { mean: v, sd: sd(s) },
@@ -126,6 +142,16 @@ impl DistSpec {
             },
         }
     }
+}
+
+/// `x` rounded to 9 significant digits.
+fn round9(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let digits = 8 - x.abs().log10().floor() as i32;
+    let factor = 10f64.powi(digits);
+    (x * factor).round() / factor
 }
 
 /// A validated, ready-to-sample parameter: a distribution with optional truncation bounds.
@@ -368,14 +394,19 @@ mod tests {
         );
         // The same random numbers give twice the value: calibration's objective is smooth.
         let (a, b) = (
-            Param::new(pert, None, None).unwrap(),
-            Param::new(moved, None, None).unwrap(),
+            Param::new(pert.clone(), None, None).unwrap(),
+            Param::new(moved.clone(), None, None).unwrap(),
         );
         for d in 0..20 {
             let x = a.sample(&mut stream(3, d, 7));
             let y = b.sample(&mut stream(3, d, 7));
             assert!((y - 2.0 * x).abs() < 1e-9 * y, "{x} {y}");
         }
+        // Moved there and back, or from a copy moved before: the same numbers.
+        let back = moved.at_location(1000.0);
+        assert_eq!(back, pert);
+        let odd = pert.at_location(0.131_217_3);
+        assert_eq!(odd.at_location(1000.0), pert);
         // A location of 0 shifts.
         let u = DistSpec::Uniform {
             min: -1.0,

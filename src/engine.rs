@@ -118,7 +118,20 @@ fn run_in_pool(
             let (mut values, mut events) = (vec![], vec![]);
             extract(o, &layout, &mut values, &mut events);
             check_finite(sc, &layout, opts.seed, d, &values)?;
-            Ok((values, events, o.clone()))
+            // The whole draw only for the sink; the aggregate needs its first years alone
+            // (a pilot of whole draws would hold some 45 MB).
+            let kept = if keep {
+                o.clone()
+            } else {
+                DrawOutcome {
+                    first_closed: o.first_closed.clone(),
+                    first_closed_all: o.first_closed_all,
+                    first_halved_all: o.first_halved_all,
+                    rate_floors: o.rate_floors,
+                    ..DrawOutcome::default()
+                }
+            };
+            Ok((values, events, kept))
         })
         .collect::<Vec<Result<_, RunError>>>()
         .into_iter()

@@ -111,8 +111,15 @@ fn a_calibration_recovers_the_values_that_made_its_targets() {
     let mut o = opts(2, 400);
     o.prior_weight = 0.0;
     let c = calibrate::run(&targets, &fit, &o).unwrap();
-    assert!(c.targets.iter().all(|t| t.after.inside), "{c:#?}");
-    assert!(c.targets.iter().any(|t| !t.before.inside));
+    // The fit table is on other draws than the search used: the fitted model is within three
+    // Monte Carlo errors of each (narrow) band there, the start far outside one.
+    let off = |t: &calibrate::TargetValue, band: (f64, f64)| {
+        (band.0 - t.value).max(t.value - band.1).max(0.0) / t.mcse
+    };
+    for t in &c.targets {
+        assert!(off(&t.after, t.band) < 3.0, "{}: {:?}", t.name, t.after);
+    }
+    assert!(c.targets.iter().any(|t| off(&t.before, t.band) > 10.0));
     // Within 3% of each parameter's box: the bands are 0.4% wide around the truth.
     for ((p, v), t) in c.parameters.iter().zip(&c.fitted).zip(truth) {
         assert!(
@@ -219,21 +226,27 @@ fn the_shipped_defaults_reproduce_the_fit_table() {
         Path::new("scenarios/historisch.toml"),
     )
     .unwrap();
-    // The scenarios as shipped, with nothing fitted: on the calibration's own draws they give
-    // its "after" column exactly ...
+    // The scenarios as shipped, with nothing fitted: on the draws of the calibration's fit
+    // table they give its "after" column exactly ...
     let as_is = Problem {
         targets: &targets,
         params: vec![],
         draws: c.draws,
-        seed: c.seed,
+        seed: calibrate::validation_seed(c.seed),
     };
     let e = as_is.evaluate(&[]).unwrap();
     for (t, v) in c.targets.iter().zip(e.describe(&targets.targets)) {
         assert_eq!(t.after.value, v.value, "{}", t.name);
-        assert_eq!(t.after.inside, v.inside, "{}", t.name);
+        assert_eq!(
+            (t.after.inside, t.after.near),
+            (v.inside, v.near),
+            "{}",
+            t.name
+        );
     }
-    // ... and on 3,000 other draws every target the calibration reports inside is inside
-    // within three Monte Carlo standard errors.
+    // ... and on 3,000 other draws every target the calibration reports inside (or at the
+    // edge) is inside within three standard errors of the difference of two independent
+    // estimates (the calibration's and this one's).
     let other = Problem {
         targets: &targets,
         params: vec![],
@@ -242,8 +255,8 @@ fn the_shipped_defaults_reproduce_the_fit_table() {
     };
     let e = other.evaluate(&[]).unwrap();
     for (t, v) in c.targets.iter().zip(e.describe(&targets.targets)) {
-        if t.after.inside {
-            let tol = 3.0 * v.mcse.max(1e-12);
+        if t.after.inside || t.after.near {
+            let tol = 3.0 * (v.mcse.powi(2) + t.after.mcse.powi(2)).sqrt().max(1e-12);
             assert!(
                 v.value >= t.band.0 - tol && v.value <= t.band.1 + tol,
                 "{}: {} ± {} outside {:?}",
@@ -399,44 +412,68 @@ sourse = "typo"
     ] {
         assert!(err.contains(needle), "`{needle}` missing from:\n{err}");
     }
-    // Quantities are checked against the scenario once the file itself is right.
-    std::fs::write(
-        &t,
-        "[[target]]\nname = \"a\"\nsource = \"x\"\nquantity = \"indicator_closure\"\nindicator = \"livabilty\"\nyear = 2030\nstatistic = \"median\"\nband = [0.1, 0.3]\n",
+    // Quantities are checked against the scenario once the file itself is right; a fit path
+    // that names nothing is refused before anything runs.
+    for (target, needles) in [
+        (
+            "quantity = \"indicator_closure\"\nindicator = \"livabilty\"\nyear = 2030",
+            ["no indicator `livabilty`", "did you mean `livability`?"],
+        ),
+        (
+            "quantity = \"closure\"\nyear = 2012",
+            ["gaps.k_hlf", "did you mean `gaps.k_half`?"],
+        ),
+    ] {
+        std::fs::write(
+            &t,
+            format!(
+                "[[target]]\nname = \"a\"\nsource = \"x\"\n{target}\nstatistic = \"median\"\nband = [0.1, 0.3]\n"
+            ),
+        )
+        .unwrap();
+        let o = wijksim()
+            .arg("calibrate")
+            .arg(&sc)
+            .arg("--targets")
+            .arg(&t)
+            .args(["--fit", "gaps.k_hlf=300..4000"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        for n in needles {
+            assert!(err.contains(n), "`{n}` missing from:\n{err}");
+        }
+    }
+}
+
+#[test]
+fn a_calibration_does_not_depend_on_where_the_scenario_was_moved_before() {
+    // The same fit (with its starts given) on the scenario and on a copy whose distributions
+    // an earlier calibration moved elsewhere: the same result, bit for bit.
+    let dir = tempfile::tempdir().unwrap();
+    let sc = small_baseline(dir.path());
+    let moved_dir = dir.path().join("moved");
+    std::fs::create_dir_all(&moved_dir).unwrap();
+    let text = scenario::fitted_document(
+        &sc,
+        &[
+            ("gaps.k_half".to_string(), 2_731.172_839),
+            ("property.theta".to_string(), 0.423_117_7),
+        ],
+        &moved_dir,
+        "moved",
+        "moved",
     )
     .unwrap();
-    let o = wijksim()
-        .arg("calibrate")
-        .arg(&sc)
-        .arg("--targets")
-        .arg(&t)
-        .args(["--fit", "gaps.k_hlf=300..4000"])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(
-        err.contains("no indicator `livabilty`") && err.contains("did you mean `livability`?"),
-        "{err}"
-    );
-    // A fit path that names nothing.
-    std::fs::write(
-        &t,
-        "[[target]]\nname = \"a\"\nsource = \"x\"\nquantity = \"closure\"\nyear = 2012\nstatistic = \"median\"\nband = [0.1, 0.3]\n",
-    )
-    .unwrap();
-    let o = wijksim()
-        .arg("calibrate")
-        .arg(&sc)
-        .arg("--targets")
-        .arg(&t)
-        .args(["--fit", "gaps.k_hlf=300..4000"])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(
-        err.contains("gaps.k_hlf") && err.contains("did you mean `gaps.k_half`?"),
-        "{err}"
-    );
+    let moved = moved_dir.join("moved.toml");
+    std::fs::write(&moved, text).unwrap();
+    let fit = fit_specs();
+    let truth = [2200.0, 0.45];
+    let a = calibrate::run(&toy(&sc, &fit, &truth, 0.01), &fit, &opts(2, 40)).unwrap();
+    let b = calibrate::run(&toy(&moved, &fit, &truth, 0.01), &fit, &opts(2, 40)).unwrap();
+    assert_eq!(a.fitted, b.fitted);
+    for (x, y) in a.targets.iter().zip(&b.targets) {
+        assert_eq!((&x.before, &x.after), (&y.before, &y.after), "{}", x.name);
+    }
 }

@@ -238,29 +238,18 @@ fn a_corporation_in_breach_of_the_icr_limit_has_no_icr_headroom_at_any_rate() {
         0.0..0.02f64,
         0.5..3.0f64,
     );
+    // The baseline's corporation, with the rent, debt and ICR limit of the case.
+    let sc = wijksim::scenario::load(Path::new("scenarios/baseline.toml")).unwrap();
+    let mut values = vec![];
+    wijksim::model::draw::sample_params(&sc, 1, 0, &mut values);
+    let base = sc.corporations[0].params.values(&values);
     runner(3_000)
         .run(&strategy, |(rent, debt, rate, levy, icr_min)| {
             let p = CorporationParams {
                 rent,
-                operating_cost: 1_100.0,
-                maintenance: 1_300.0,
-                other_taxes: 200.0,
                 debt,
-                loan_interest: 0.047,
-                outside_ratio: 4.0,
-                policy_value_ratio: 0.53,
-                refinance_share: 0.10,
                 icr_min,
-                ltv_max: 0.85,
-                headroom_use: 0.25,
-                rate_floor: 0.005,
-                regular_investment: 2_500.0,
-                newbuild_share: 0.6,
-                newbuild_yield: 0.015,
-                sell_rate: 0.007,
-                sale_cost: 0.05,
-                physical_share: 0.6,
-                compensation: 0.0,
+                ..base
             };
             let mut s = CorpState::initial(&p, [100.0].into_iter(), 400.0);
             let v = corporation::value_and_sell(&p, &mut s, 500.0 * 150_000.0, 0.75);

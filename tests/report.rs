@@ -105,6 +105,14 @@ fn a_run_draws_every_chart_the_report_and_the_workbook() {
             "{stem}.svg lacks the subtitle"
         );
         assert!(!svg.contains("NaN"), "{stem}.svg contains NaN");
+        if stem == "wijken" {
+            // A median dot per wijk, besides the legend's.
+            let circles = doc
+                .descendants()
+                .filter(|n| n.tag_name().name() == "circle")
+                .count() as u32;
+            assert!(circles >= n_wijken, "wijken.svg has {circles} dots");
+        }
 
         // PNG decodes with the expected size, is not blank, and has its title drawn.
         let img = decode_png(&out.join(format!("charts/{stem}.png")));
@@ -196,4 +204,33 @@ fn report_on_a_directory_that_is_not_a_run_fails_clearly() {
     let err = String::from_utf8_lossy(&output.stderr);
     assert!(err.contains("run.complete"), "{err}");
     assert!(err.contains("not a completed wijksim result"), "{err}");
+}
+
+#[test]
+fn every_wijk_has_its_dot_when_every_municipality_has_its_own_colour() {
+    // Rotterdam alone: no "other municipalities" group in the legend, and still a median dot
+    // per wijk.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let o = wijksim()
+        .args([
+            "run",
+            "scenarios/voorbeeld_rotterdam.toml",
+            "-n",
+            "1100",
+            "-q",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let svg = std::fs::read_to_string(out.join("charts/wijken.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let circles = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "circle")
+        .count();
+    assert_eq!(circles, 7 + 1, "seven wijken and one legend dot");
+    assert!(!svg.contains("other municipalities"));
 }

@@ -93,8 +93,10 @@ impl Default for Options {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct FitParam {
     pub path: String,
-    /// What the value sets, e.g. "mode of pert(300, 1000, 4000)" or "year 2011 of a schedule".
+    /// What the value sets, e.g. "mode of pert(300, 1000, 4000)" or "year 2011 of a schedule";
+    /// and in Dutch.
     pub what: String,
+    pub what_nl: String,
     /// The bounds searched (the requested bounds, narrowed where the distribution would leave
     /// the parameter's domain).
     pub lo: f64,
@@ -117,6 +119,8 @@ pub struct TargetValue {
     pub q75: f64,
     pub q95: f64,
     pub inside: bool,
+    /// Outside the band by less than two Monte Carlo errors: at its edge.
+    pub near: bool,
 }
 
 /// One target in the fit table.
@@ -125,9 +129,11 @@ pub struct TargetResult {
     pub name: String,
     pub source: String,
     pub note: String,
-    /// The quantity, described, with its scenario(s).
+    /// The quantity, described, with its scenario(s); and in Dutch.
     pub quantity: String,
+    pub quantity_nl: String,
     pub statistic: String,
+    pub statistic_nl: String,
     pub band: (f64, f64),
     pub weight: f64,
     pub before: TargetValue,
@@ -141,7 +147,10 @@ pub struct Calibration {
     pub scenario_file: String,
     pub targets_file: String,
     pub draws: u64,
+    /// The seed of the draws the search ran on ...
     pub seed: u64,
+    /// ... and of those the fit table reports (other draws).
+    pub validation_seed: u64,
     pub parameters: Vec<FitParam>,
     /// Fitted values, in parameter order.
     pub fitted: Vec<f64>,
@@ -199,15 +208,19 @@ impl Evaluation {
             .map(|(t, v)| {
                 let value = t.statistic.of(v);
                 let q = |p| quantity::quantile(v, p);
+                let mcse = batch_error(t.statistic, v);
+                let inside = value >= t.band.0 && value <= t.band.1;
+                let off = (t.band.0 - value).max(value - t.band.1);
                 TargetValue {
                     value,
-                    mcse: batch_error(t.statistic, v),
+                    mcse,
                     q05: q(0.05),
                     q25: q(0.25),
                     q50: q(0.5),
                     q75: q(0.75),
                     q95: q(0.95),
-                    inside: value >= t.band.0 && value <= t.band.1,
+                    inside,
+                    near: !inside && off <= 2.0 * mcse,
                 }
             })
             .collect()
@@ -275,10 +288,15 @@ impl Problem<'_> {
             let (what, start, feasible) = match base.params.params.iter().find(|p| p.path == f.path)
             {
                 Some(p) => {
+                    // Described as it is at the start (the shape is the same anywhere).
                     let spec = &p.param.spec;
                     let (dlo, dhi) = p.domain.bounds();
+                    let at_start = spec.at_location(f.start.unwrap_or(spec.location()));
                     (
-                        describe_spec(spec),
+                        [
+                            describe_spec(&at_start, false),
+                            describe_spec(&at_start, true),
+                        ],
                         spec.location(),
                         spec.location_range(dlo, dhi),
                     )
@@ -296,7 +314,10 @@ impl Problem<'_> {
                         })?;
                     let year = f.path.rsplit('.').next().unwrap_or("");
                     (
-                        format!("year {year} of a schedule"),
+                        [
+                            format!("year {year} of a schedule"),
+                            format!("jaar {year} van een schema"),
+                        ],
                         start,
                         (f64::NEG_INFINITY, f64::INFINITY),
                     )
@@ -305,13 +326,15 @@ impl Problem<'_> {
             let (lo, hi) = (f.lo.max(feasible.0), f.hi.min(feasible.1));
             if lo >= hi {
                 return Err(err(format!(
-                    "no value in the bounds keeps {what} within the parameter's domain (it can move to {} .. {})",
-                    feasible.0, feasible.1
+                    "no value in the bounds keeps the {} within the parameter's domain (it can move to {} .. {})",
+                    what[0], feasible.0, feasible.1
                 )));
             }
+            let [what, what_nl] = what;
             params.push(FitParam {
                 path: f.path.clone(),
                 what,
+                what_nl,
                 lo,
                 hi,
                 requested: (f.lo, f.hi),
@@ -411,17 +434,39 @@ impl Problem<'_> {
     }
 }
 
-/// "mode of pert(300, 1000, 4000)", "value" and the like.
-fn describe_spec(spec: &crate::dist::DistSpec) -> String {
+/// "mode of pert(300, 1000, 4000)", "value" and the like (in Dutch when `dutch`), numbers to
+/// six significant digits.
+fn describe_spec(spec: &crate::dist::DistSpec, dutch: bool) -> String {
     use crate::dist::DistSpec::*;
+    let g = |x: f64| {
+        if x == 0.0 {
+            return "0".to_string();
+        }
+        let digits = (5 - x.abs().log10().floor() as i32).max(0) as usize;
+        let s = format!("{x:.digits$}");
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
+    };
+    let (mean, mode, mid, value) = if dutch {
+        ("gemiddelde van", "modus van", "midden van", "waarde")
+    } else {
+        ("mean of", "mode of", "midpoint of", "value")
+    };
     match *spec {
-        Constant { .. } => "value".into(),
-        Normal { mean, sd } => format!("mean of normal({mean}, {sd})"),
-        Lognormal { mean, sd } => format!("mean of lognormal({mean}, {sd})"),
-        Uniform { min, max } => format!("midpoint of uniform({min}, {max})"),
-        Triangular { min, mode, max } => format!("mode of triangular({min}, {mode}, {max})"),
-        Pert { min, mode, max } => format!("mode of pert({min}, {mode}, {max})"),
-        Beta { a, b, min, max } => format!("mean of beta({a}, {b}, {min}, {max})"),
+        Constant { .. } => value.into(),
+        Normal { mean: m, sd } => format!("{mean} normal({}, {})", g(m), g(sd)),
+        Lognormal { mean: m, sd } => format!("{mean} lognormal({}, {})", g(m), g(sd)),
+        Uniform { min, max } => format!("{mid} uniform({}, {})", g(min), g(max)),
+        Triangular { min, mode: m, max } => {
+            format!("{mode} triangular({}, {}, {})", g(min), g(m), g(max))
+        }
+        Pert { min, mode: m, max } => format!("{mode} pert({}, {}, {})", g(min), g(m), g(max)),
+        Beta { a, b, min, max } => {
+            format!("{mean} beta({}, {}, {}, {})", g(a), g(b), g(min), g(max))
+        }
     }
 }
 
@@ -444,17 +489,38 @@ pub fn run(
     pool.install(|| {
         let problem = Problem::new(targets, fit, opts.draws, opts.seed)?;
         let result = fit::fit(&problem, opts)?;
-        let before = problem.evaluate(&problem.start())?;
-        let after = problem.evaluate(&result.x)?;
+        // The fit table on other draws than the search used, so that "inside" is not
+        // flattered by the draws the search adapted to.
+        let check = Problem {
+            targets,
+            params: problem.params.clone(),
+            draws: opts.draws,
+            seed: validation_seed(opts.seed),
+        };
+        let before = check.evaluate(&problem.start())?;
+        let after = check.evaluate(&result.x)?;
         let ts = &targets.targets;
         let base = scenario::load(&targets.runs[0].scenario)?;
-        let names: Vec<String> = targets.runs.iter().map(Run::describe).collect();
+        let describe = |t: &Target, dutch: bool| {
+            let name = |i: usize| targets.runs[i].describe(dutch);
+            match t.against {
+                None => format!("{} ({})", t.quantity.describe(dutch), name(t.scenario)),
+                Some((o, c)) => format!(
+                    "{} ({} {} {})",
+                    t.quantity.describe(dutch),
+                    name(t.scenario),
+                    if c == Combine::Ratio { "/" } else { "-" },
+                    name(o)
+                ),
+            }
+        };
         Ok(Calibration {
             scenario: base.name.clone(),
             scenario_file: targets.runs[0].scenario.display().to_string(),
             targets_file: targets.file.display().to_string(),
             draws: opts.draws,
             seed: opts.seed,
+            validation_seed: check.seed,
             targets: ts
                 .iter()
                 .zip(before.describe(ts))
@@ -463,17 +529,10 @@ pub fn run(
                     name: t.name.clone(),
                     source: t.source.clone(),
                     note: t.note.clone(),
-                    quantity: match t.against {
-                        None => format!("{} ({})", t.quantity.describe(), names[t.scenario]),
-                        Some((o, c)) => format!(
-                            "{} ({} {} {})",
-                            t.quantity.describe(),
-                            names[t.scenario],
-                            if c == Combine::Ratio { "/" } else { "-" },
-                            names[o]
-                        ),
-                    },
-                    statistic: t.statistic.describe(),
+                    quantity: describe(t, false),
+                    quantity_nl: describe(t, true),
+                    statistic: t.statistic.describe(false),
+                    statistic_nl: t.statistic.describe(true),
                     band: t.band,
                     weight: t.weight,
                     before: b,
@@ -491,6 +550,11 @@ pub fn run(
             prior_weight: opts.prior_weight,
         })
     })
+}
+
+/// The seed of the draws a calibration with `seed` reports its fit table on.
+pub fn validation_seed(seed: u64) -> u64 {
+    seed ^ 0x5a5a_5a5a_5a5a_5a5a
 }
 
 /// The relative path from directory `from` to file `to` (both made absolute).
@@ -526,6 +590,8 @@ pub fn fit_rows(c: &Calibration) -> Vec<Vec<String>> {
             "after_mcse",
             "inside_before",
             "inside_after",
+            "within_2_mcse_after",
+            "weight",
         ]
         .map(String::from)
         .to_vec(),
@@ -544,6 +610,8 @@ pub fn fit_rows(c: &Calibration) -> Vec<Vec<String>> {
             t.after.mcse.to_string(),
             t.before.inside.to_string(),
             t.after.inside.to_string(),
+            (t.after.inside || t.after.near).to_string(),
+            t.weight.to_string(),
         ]);
     }
     rows
@@ -573,14 +641,15 @@ pub fn parameter_rows(c: &Calibration) -> Vec<Vec<String>> {
 pub fn terminal(c: &Calibration) -> String {
     let g = |x: f64| format!("{x:.4}");
     let mut s = format!(
-        "calibration of {}: {} evaluations of {} draws (seed {}), distance {} -> {} ({})\n\n",
+        "calibration of {}: {} evaluations of {} draws (seed {}), {}; fit table on other draws (seed {}): distance {} -> {}\n\n",
         c.scenario,
         c.evaluations,
         c.draws,
         c.seed,
+        c.stopped,
+        c.validation_seed,
         g(c.distance_before),
         g(c.distance_after),
-        c.stopped
     );
     let width = c
         .targets
@@ -600,7 +669,12 @@ pub fn terminal(c: &Calibration) -> String {
             format!("{} .. {}", g(t.band.0), g(t.band.1)),
             format!("{} ± {}", g(t.before.value), g(t.before.mcse)),
             format!("{} ± {}", g(t.after.value), g(t.after.mcse)),
-            if t.after.inside { "yes" } else { "NO" }
+            match (t.after.inside, t.after.near, t.weight == 0.0) {
+                (true, _, _) => "yes",
+                (false, true, _) => "edge",
+                (false, false, false) => "NO",
+                (false, false, true) => "NO (not fitted)",
+            }
         );
     }
     let width = c

@@ -2,6 +2,7 @@
 //! statistics over draws that are compared with a target's band.
 
 use crate::model::{CLOSED, DrawOutcome, HALVED};
+use crate::plot::Lang;
 use crate::scenario::Scenario;
 use serde::{Deserialize, Serialize};
 
@@ -72,37 +73,104 @@ impl Quantity {
         )
     }
 
-    /// A short description for tables, e.g. "closure of livability in 2012".
-    pub fn describe(&self) -> String {
+    /// A short description for tables, e.g. "closure of the livability gap in 2012"; in Dutch
+    /// when `dutch`.
+    pub fn describe(&self, dutch: bool) -> String {
+        let lang = if dutch { Lang::Nl } else { Lang::En };
+        let ind = |name: &str| lang.indicator(name).to_lowercase();
+        let t = |en: &'static str, nl: &'static str| lang.t(en, nl);
         match self {
-            Quantity::Closure { year } => format!("overall gap closure in {year}"),
-            Quantity::IndicatorClosure { indicator, year } => {
-                format!("closure of the {indicator} gap in {year}")
+            Quantity::Closure { year } => {
+                format!(
+                    "{} {year}",
+                    t(
+                        "overall gap closure in",
+                        "ingelopen deel van de totale achterstand in"
+                    )
+                )
             }
-            Quantity::RelativeValueChange { year } => {
-                format!("wijk value relative to the city, change to {year}")
-            }
+            Quantity::IndicatorClosure { indicator, year } => format!(
+                "{} {} {} {year}",
+                t(
+                    "closure of the gap in",
+                    "ingelopen deel van de achterstand in"
+                ),
+                ind(indicator),
+                t("by", "in")
+            ),
+            Quantity::RelativeValueChange { year } => format!(
+                "{} {year}",
+                t(
+                    "wijk value relative to the city, change to",
+                    "waarde in de wijk ten opzichte van de stad, verandering tot"
+                )
+            ),
             Quantity::ShareWidened {
                 indicator,
                 from,
                 to,
-            } => format!("share of wijken whose {indicator} gap widened {from}-{to}"),
+            } => format!(
+                "{} {} {} {from}-{to}",
+                t(
+                    "share of wijken whose gap in",
+                    "aandeel wijken waar de achterstand in"
+                ),
+                ind(indicator),
+                t("widened", "groeide")
+            ),
             Quantity::ShareImproved {
                 indicator,
                 from,
                 to,
-            } => format!("share of wijken whose {indicator} gap narrowed {from}-{to}"),
-            Quantity::Capacity { from, to } => {
-                format!("corporations' investment capacity {from}-{to}")
+            } => format!(
+                "{} {} {} {from}-{to}",
+                t(
+                    "share of wijken whose gap in",
+                    "aandeel wijken waar de achterstand in"
+                ),
+                ind(indicator),
+                t("narrowed", "kleiner werd")
+            ),
+            Quantity::Capacity { from, to } => format!(
+                "{} {from}-{to}",
+                t(
+                    "corporations' investment capacity",
+                    "investeringscapaciteit van de corporaties"
+                )
+            ),
+            Quantity::RealisedOverCommitted { from, to } => format!(
+                "{} {from}-{to}",
+                t(
+                    "realised / committed wijk investment",
+                    "gerealiseerde / toegezegde investering in de wijken"
+                )
+            ),
+            Quantity::SectorMinIcr { from, to } => {
+                format!(
+                    "{} {from}-{to}",
+                    t("lowest sector ICR", "laagste ICR van de sector")
+                )
             }
-            Quantity::RealisedOverCommitted { from, to } => {
-                format!("realised / committed wijk investment {from}-{to}")
-            }
-            Quantity::SectorMinIcr { from, to } => format!("lowest sector ICR {from}-{to}"),
-            Quantity::BreachIcr => "a corporation below the ICR limit".into(),
-            Quantity::BreachLtv => "a corporation above the LTV limit".into(),
-            Quantity::Halved => "overall gap halved at the horizon".into(),
-            Quantity::Closed => "overall gap closed at the horizon".into(),
+            Quantity::BreachIcr => t(
+                "a corporation below the ICR limit",
+                "een corporatie onder de ICR-norm",
+            )
+            .into(),
+            Quantity::BreachLtv => t(
+                "a corporation above the LTV limit",
+                "een corporatie boven de LTV-norm",
+            )
+            .into(),
+            Quantity::Halved => t(
+                "overall gap halved at the horizon",
+                "totale achterstand aan het eind gehalveerd",
+            )
+            .into(),
+            Quantity::Closed => t(
+                "overall gap closed at the horizon",
+                "totale achterstand aan het eind ingelopen",
+            )
+            .into(),
         }
     }
 
@@ -306,12 +374,17 @@ impl Statistic {
         }
     }
 
-    pub fn describe(self) -> String {
-        match self {
-            Statistic::Mean => "mean".into(),
-            Statistic::Median => "median".into(),
-            Statistic::Quantile { q } => format!("quantile {q}"),
-            Statistic::Probability => "probability".into(),
+    /// "median", "mediaan", ...
+    pub fn describe(self, dutch: bool) -> String {
+        match (self, dutch) {
+            (Statistic::Mean, false) => "mean".into(),
+            (Statistic::Mean, true) => "gemiddelde".into(),
+            (Statistic::Median, false) => "median".into(),
+            (Statistic::Median, true) => "mediaan".into(),
+            (Statistic::Quantile { q }, false) => format!("quantile {q}"),
+            (Statistic::Quantile { q }, true) => format!("kwantiel {q}"),
+            (Statistic::Probability, false) => "probability".into(),
+            (Statistic::Probability, true) => "kans".into(),
         }
     }
 }

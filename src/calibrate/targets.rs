@@ -24,7 +24,7 @@
 //! year = 2014                  # the keys the quantity needs (year, indicator, from, to)
 //! statistic = "median"         # mean, median, quantile (with q), probability
 //! band = [0.02, 0.035]
-//! weight = 1                   # optional
+//! weight = 1                   # optional; 0 reports the target without fitting to it
 //! ```
 //!
 //! Paths are relative to the targets file. Every problem is reported at once, with its line
@@ -51,8 +51,8 @@ pub struct Run {
 }
 
 impl Run {
-    /// "historisch", or "historisch with corporations.defaults.levy = 0".
-    pub fn describe(&self) -> String {
+    /// "historisch", or "historisch with corporations.defaults.levy = 0" ("met" in Dutch).
+    pub fn describe(&self, dutch: bool) -> String {
         let stem = self
             .scenario
             .file_stem()
@@ -65,7 +65,11 @@ impl Run {
                 .iter()
                 .map(|(k, v)| format!("{k} = {v}"))
                 .collect();
-            format!("{stem} with {}", set.join(", "))
+            format!(
+                "{stem} {} {}",
+                if dutch { "met" } else { "with" },
+                set.join(", ")
+            )
         }
     }
 }
@@ -82,6 +86,7 @@ pub struct Target {
     pub quantity: Quantity,
     pub statistic: Statistic,
     pub band: (f64, f64),
+    /// Its weight in the distance; 0: reported in the fit table, not fitted to.
     pub weight: f64,
 }
 
@@ -432,8 +437,8 @@ pub fn load(path: &Path, calibrated: &Path) -> Result<Targets, ScenarioError> {
             }
         };
         let weight = r.weight.unwrap_or(1.0);
-        if !(weight.is_finite() && weight > 0.0) {
-            problems.push(at("weight"), format!("must be > 0, got {weight}"));
+        if !(weight.is_finite() && weight >= 0.0) {
+            problems.push(at("weight"), format!("must be >= 0, got {weight}"));
         }
         if let (Some(scenario), Some(quantity), Some(statistic), Some(band)) =
             (scenario, quantity, statistic, band)
@@ -453,6 +458,11 @@ pub fn load(path: &Path, calibrated: &Path) -> Result<Targets, ScenarioError> {
     }
     if raw.target.is_empty() {
         problems.push("target", "no [[target]] in the file");
+    } else if raw.target.iter().all(|t| t.weight == Some(0.0)) {
+        problems.push(
+            "target",
+            "every target has weight 0: there is nothing to fit to",
+        );
     }
     if raw.draws == Some(0) {
         problems.push("draws", "must be at least 1");

@@ -92,10 +92,12 @@ where
         let (x0, x1) = (lo - pad, hi + pad);
         let inside = if t.after.inside {
             lang.t("inside", "binnen")
+        } else if t.after.near {
+            lang.t("at the edge", "op de rand")
         } else {
             lang.t("outside", "buiten")
         };
-        let caption = if t.after.inside {
+        let caption = if t.after.inside || t.after.near {
             bold(17)
         } else {
             bold(17).color(&VERMILLION)

@@ -517,11 +517,16 @@ where
         .map(|w| format!("{} ({})", w.wijk, w.municipality))
         .collect();
     let mut groups: Vec<(String, RGBColor)> = colours.clone();
-    groups.push((
-        lang.t("other municipalities", "overige gemeenten")
-            .to_string(),
-        GREY,
-    ));
+    if rows
+        .iter()
+        .any(|w| !colours.iter().any(|(name, _)| *name == w.municipality))
+    {
+        groups.push((
+            lang.t("other municipalities", "overige gemeenten")
+                .to_string(),
+            GREY,
+        ));
+    }
     let mut items: Vec<(String, Mark)> = groups
         .iter()
         .map(|(name, c)| (name.clone(), Mark::Dot(*c)))
@@ -558,30 +563,13 @@ where
             colour_of(&w.municipality).stroke_width(3),
         )
     }))?;
-    for (g, (name, colour)) in groups.iter().enumerate() {
-        let is_other = g == groups.len() - 1;
-        let points: Vec<(f64, f64)> = rows
-            .iter()
-            .enumerate()
-            .filter(|(_, w)| {
-                if is_other {
-                    !colours.iter().any(|(m, _)| *m == w.municipality)
-                } else {
-                    w.municipality == *name
-                }
-            })
-            .map(|(i, w)| (w.gap_closure.q50, i as f64))
-            .collect();
-        if points.is_empty() {
-            continue;
-        }
-        let colour = *colour;
-        chart.draw_series(
-            points
-                .into_iter()
-                .map(move |p| Circle::new(p, 7, colour.filled())),
-        )?;
-    }
+    chart.draw_series(rows.iter().enumerate().map(|(i, w)| {
+        Circle::new(
+            (w.gap_closure.q50, i as f64),
+            7,
+            colour_of(&w.municipality).filled(),
+        )
+    }))?;
     Ok(())
 }
 
@@ -710,6 +698,35 @@ where
             ),
         ],
     )?;
+    // One line says what the panels' names and percentages are, so that captions stay short.
+    let all_sector = corps.iter().all(|c| c.sector_average);
+    let (note, grid) = grid.split_vertically(34);
+    note.draw(&Text::new(
+        format!(
+            "{}{}",
+            if all_sector {
+                lang.t(
+                    "Per municipality its sector-average corporation. ",
+                    "Per gemeente haar sectorgemiddelde corporatie. ",
+                )
+            } else {
+                ""
+            },
+            if ratio == Ratio::Icr {
+                lang.t(
+                    "Percentage: the probability that the ICR falls below the limit in some year.",
+                    "Percentage: de kans dat de ICR in enig jaar onder de norm komt.",
+                )
+            } else {
+                lang.t(
+                    "Percentage: the probability that the LTV rises above the limit in some year.",
+                    "Percentage: de kans dat de LTV in enig jaar boven de norm komt.",
+                )
+            }
+        ),
+        (24, 4),
+        text(17).color(&GREY),
+    ))?;
     let rows_n = corps.len().div_ceil(GRID_COLUMNS);
     let panels = grid.split_evenly((rows_n, GRID_COLUMNS));
     for ((c, rows), panel) in corps.iter().zip(&series).zip(&panels) {
@@ -719,16 +736,12 @@ where
         } else {
             c.p_breach_ltv
         };
-        let caption = format!(
-            "{}  ·  P({}) {}",
-            lang.corporation(&c.corporation, c.sector_average),
-            if ratio == Ratio::Icr {
-                lang.t("below limit", "onder de norm")
-            } else {
-                lang.t("above limit", "boven de norm")
-            },
-            lang.pct(p.p, 1)
-        );
+        let name = if all_sector {
+            c.municipality.clone()
+        } else {
+            lang.corporation(&c.corporation, c.sector_average)
+        };
+        let caption = format!("{name}  ·  {}", lang.pct(p.p, 1));
         let mut chart = ChartBuilder::on(panel)
             .caption(caption, bold(17))
             .margin(8)

@@ -41,13 +41,18 @@ pub fn calibration_report(c: &Calibration, dir: &Path, lang: Lang) -> Result<(),
         lang,
         &format!("{} {}", lang.t("Calibration of", "Kalibratie van"), c.scenario),
         &format!(
-            "{} {} · {} {} · {} {}",
+            "{} {} · {} {} · {} {} · {} {}",
             lang.number(c.draws as f64, 0),
             lang.t("draws per evaluation", "trekkingen per evaluatie"),
             lang.t("seed", "startgetal"),
             c.seed,
             lang.number(c.evaluations as f64, 0),
             lang.t("evaluations", "evaluaties"),
+            lang.t(
+                "fit table on other draws, seed",
+                "fittabel op andere trekkingen, startgetal"
+            ),
+            c.validation_seed,
         ),
         lang.t(
             "Simulated method of moments under common random numbers: every evaluation runs the same draws, so the distance is a deterministic function of the parameters. Distance = the sum over targets of (distance outside the band / band width)², plus a small pull towards the starting values that only decides between equally good fits. A Latin-hypercube screen of the box, then Nelder-Mead (argmin) from the best point.",
@@ -61,8 +66,10 @@ pub fn calibration_report(c: &Calibration, dir: &Path, lang: Lang) -> Result<(),
         .map(|t| {
             vec![
                 t.name.clone(),
-                t.source.clone(),
-                format!("{}, {}", t.statistic, t.quantity),
+                match lang {
+                    Lang::En => format!("{}, {}", t.statistic, t.quantity),
+                    Lang::Nl => format!("{}, {}", t.statistic_nl, t.quantity_nl),
+                },
                 format!("{} – {}", num(lang, t.band.0), num(lang, t.band.1)),
                 format!(
                     "{} ± {}",
@@ -70,7 +77,18 @@ pub fn calibration_report(c: &Calibration, dir: &Path, lang: Lang) -> Result<(),
                     num(lang, t.before.mcse)
                 ),
                 format!("{} ± {}", num(lang, t.after.value), num(lang, t.after.mcse)),
-                yes_no(t.after.inside).into(),
+                {
+                    let verdict = if t.after.near {
+                        lang.t("at the edge*", "op de rand*")
+                    } else {
+                        yes_no(t.after.inside)
+                    };
+                    if t.weight == 0.0 {
+                        format!("{verdict}**")
+                    } else {
+                        verdict.into()
+                    }
+                },
             ]
         })
         .collect();
@@ -79,7 +97,6 @@ pub fn calibration_report(c: &Calibration, dir: &Path, lang: Lang) -> Result<(),
         lang.t("Fit table", "Fittabel"),
         &[
             lang.t("target", "doel"),
-            lang.t("source", "bron"),
             lang.t(
                 "statistic of the model quantity",
                 "statistiek van de modelgrootheid",
@@ -89,15 +106,23 @@ pub fn calibration_report(c: &Calibration, dir: &Path, lang: Lang) -> Result<(),
             lang.t("model after", "model na"),
             lang.t("inside?", "binnen?"),
         ],
-        3,
+        2,
         &rows,
     );
     let _ = writeln!(
         h,
-        "<p>{} {} → {}.</p>",
+        "<p>{} {} → {}. {} {}</p>",
         esc(lang.t("Distance", "Afstand")),
         num(lang, c.distance_before),
-        num(lang, c.distance_after)
+        num(lang, c.distance_after),
+        esc(lang.t(
+            "* Outside the band by less than two Monte Carlo errors.",
+            "* Buiten de band met minder dan twee Monte Carlo-fouten.",
+        )),
+        esc(lang.t(
+            "** Reported, not fitted (weight 0).",
+            "** Gerapporteerd, niet gefit (gewicht 0).",
+        )),
     );
     let params: Vec<Vec<String>> = c
         .parameters
@@ -106,7 +131,10 @@ pub fn calibration_report(c: &Calibration, dir: &Path, lang: Lang) -> Result<(),
         .map(|(p, v)| {
             vec![
                 p.path.clone(),
-                p.what.clone(),
+                match lang {
+                    Lang::En => p.what.clone(),
+                    Lang::Nl => p.what_nl.clone(),
+                },
                 format!("{} – {}", num(lang, p.lo), num(lang, p.hi)),
                 num(lang, p.start),
                 num(lang, *v),
@@ -129,17 +157,20 @@ pub fn calibration_report(c: &Calibration, dir: &Path, lang: Lang) -> Result<(),
     let notes: Vec<Vec<String>> = c
         .targets
         .iter()
-        .filter(|t| !t.note.is_empty())
-        .map(|t| vec![t.name.clone(), t.note.clone()])
+        .map(|t| vec![t.name.clone(), t.source.clone(), t.note.clone()])
         .collect();
     table(
         &mut h,
         lang.t(
-            "How each figure became a band",
-            "Hoe elk cijfer een band werd",
+            "The published figures and how each became a band",
+            "De gepubliceerde cijfers en hoe elk een band werd",
         ),
-        &[lang.t("target", "doel"), lang.t("translation", "vertaling")],
-        2,
+        &[
+            lang.t("target", "doel"),
+            lang.t("source", "bron"),
+            lang.t("translation", "vertaling"),
+        ],
+        3,
         &notes,
     );
     figures(

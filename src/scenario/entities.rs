@@ -13,6 +13,7 @@
 use super::data::{CorporationRow, WijkRow};
 use super::params::{CorporationParams, MunicipalityParams, ParamId, ParamTable, RawCorporation};
 use super::raw::{RawParam, RawScenario, RawSchedule};
+use super::resolve::schedule;
 use super::{
     Corporation, Holding, Indicator, Municipality, Problem, Problems, Wijk, WijkIndicator, suggest,
 };
@@ -295,17 +296,6 @@ fn resolve_municipalities(
         .collect()
 }
 
-/// A year schedule of corporation policy; values must lie in `range`.
-fn corporation_schedule(
-    path: &str,
-    raw: Option<&RawSchedule>,
-    before: f64,
-    range: (f64, f64),
-    problems: &mut Problems,
-) -> Schedule {
-    super::resolve::schedule(path, raw, before, range, problems)
-}
-
 /// The corporation schedules and policy shared by all, from `corporations.defaults`.
 struct Shared {
     params: CorporationParams<ParamId>,
@@ -330,21 +320,21 @@ fn resolve_corporations(
     let d = &raw.corporations.defaults;
     let shared = Shared {
         params: CorporationParams::build(d, "corporations.defaults", None, table, problems),
-        levy: corporation_schedule(
+        levy: schedule(
             "corporations.defaults.levy",
             d.levy.as_ref(),
             0.0,
             (0.0, 1.0),
             problems,
         ),
-        rent_policy: corporation_schedule(
+        rent_policy: schedule(
             "corporations.defaults.rent_policy",
             d.rent_policy.as_ref(),
             0.0,
             (-1.0, 1.0),
             problems,
         ),
-        commitment: corporation_schedule(
+        commitment: schedule(
             "corporations.defaults.commitment",
             d.commitment.as_ref(),
             1.0,
@@ -567,13 +557,13 @@ fn corporation(
 ) -> Corporation {
     let o = raw.corporations.overrides.get(key);
     let prefix = format!("corporations.overrides.{key}");
-    let schedule = |field: &str,
-                    r: Option<&RawSchedule>,
-                    dflt: &Schedule,
-                    before,
-                    range,
-                    problems: &mut Problems| match r {
-        Some(r) => corporation_schedule(
+    let own_schedule = |field: &str,
+                        r: Option<&RawSchedule>,
+                        dflt: &Schedule,
+                        before,
+                        range,
+                        problems: &mut Problems| match r {
+        Some(r) => schedule(
             &format!("{prefix}.{field}"),
             Some(r),
             before,
@@ -594,7 +584,7 @@ fn corporation(
             None => base,
         },
         allocation: o.and_then(|o| o.allocation).unwrap_or(shared.allocation),
-        rent_policy: schedule(
+        rent_policy: own_schedule(
             "rent_policy",
             o.and_then(|o| o.rent_policy.as_ref()),
             &shared.rent_policy,
@@ -602,7 +592,7 @@ fn corporation(
             (-1.0, 1.0),
             problems,
         ),
-        levy: schedule(
+        levy: own_schedule(
             "levy",
             o.and_then(|o| o.levy.as_ref()),
             &shared.levy,
@@ -610,7 +600,7 @@ fn corporation(
             (0.0, 1.0),
             problems,
         ),
-        commitment: schedule(
+        commitment: own_schedule(
             "commitment",
             o.and_then(|o| o.commitment.as_ref()),
             &shared.commitment,

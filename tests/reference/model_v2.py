@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Independent reference implementation of the deterministic core of reference model v2.
 
-Written from /work/shared/MODEL.md and the readings listed in README.md (beside this file) only;
+Written from the reference model v2 (MODEL.md of the shared notes) and the readings listed in README.md (beside this file) only;
 no engine code was read. Plain Python 3.11, standard library only.
 
 Scope: one draw with every uncertain parameter fixed, every noise term zero (sigma = 0),
