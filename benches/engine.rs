@@ -1,4 +1,5 @@
-//! Speed of one draw and of a run of the baseline (`cargo bench`; numbers in README).
+//! Speed of one draw, of a run and of a sensitivity analysis of the baseline (`cargo bench`;
+//! numbers in README).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -43,5 +44,40 @@ fn run(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, one_draw, run);
+/// The Saltelli design and the indices: 512 rows over the baseline's factors, 300 bootstrap
+/// resamples, six outputs, two threads.
+fn sensitivity(c: &mut Criterion) {
+    use wijksim::sensitivity::{self, Options, Output};
+    let sc = baseline();
+    let factors = sensitivity::factors(&sc, &[]).expect("factors");
+    let evaluations = sensitivity::cost(512, factors.len());
+    let mut g = c.benchmark_group(format!(
+        "baseline: sensitivity, 512 rows x {} factors",
+        factors.len()
+    ));
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(evaluations as u64));
+    g.bench_function("2 threads", |b| {
+        b.iter(|| {
+            let opts = Options {
+                rows: 512,
+                seed: 2007,
+                outputs: Output::ALL.to_vec(),
+                resamples: 300,
+                tornado: None,
+                threads: 2,
+                progress: false,
+                cancel: Default::default(),
+            };
+            black_box(
+                sensitivity::run(&sc, "baseline", factors.clone(), &opts)
+                    .expect("sensitivity")
+                    .evaluations,
+            )
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, one_draw, run, sensitivity);
 criterion_main!(benches);

@@ -47,6 +47,12 @@ enum Command {
     /// Fit parameters of a scenario to published figures (simulated method of moments on
     /// common random numbers).
     Calibrate(CalibrateArgs),
+    /// Which uncertainties drive the outcomes: Sobol' first-order and total indices with
+    /// bootstrap intervals (Saltelli design over the scenario's random streams).
+    Sensitivity(SensitivityArgs),
+    /// Evaluate the model once per row of a design (CSV: columns named by parameter paths,
+    /// optionally `draw`), e.g. a SALib or EMA Workbench sample; one row of outputs per row.
+    Evaluate(EvaluateArgs),
     /// Redraw the charts, report.html and summary.xlsx of a finished run from its files.
     Report {
         /// The run directory (holds summary.json, yearly.csv, meta.json).
@@ -113,6 +119,11 @@ struct RunArgs {
     /// With --only-draw: also print every wijk's composite gap per year.
     #[arg(long)]
     trace: bool,
+    /// Run until the Monte Carlo standard error of each figure is at most its target, e.g.
+    /// closure=0.002,p_halved=0.005 (figures: closure, p_closed, p_halved, p_breach,
+    /// p_breach_icr, p_breach_ltv); -n is then the cap (default 1,000,000).
+    #[arg(long, value_delimiter = ',', value_name = "FIGURE=SE")]
+    precision: Vec<crate::precision::Target>,
     #[command(flatten)]
     present: PresentArgs,
 }
@@ -183,6 +194,76 @@ struct CalibrateArgs {
     present: PresentArgs,
 }
 
+#[derive(clap::Args)]
+struct SensitivityArgs {
+    /// The scenario whose uncertainties are studied.
+    scenario: PathBuf,
+    /// Rows N of each sample matrix (the design runs N x (factors + 2) draws).
+    #[arg(short = 'n', long, default_value_t = 2048)]
+    rows: usize,
+    /// Seed (default: the scenario's run.seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// The outputs to decompose, comma-separated: closure, halved, min_icr, realised_wijk,
+    /// uplift, breach (default: all).
+    #[arg(long, value_delimiter = ',')]
+    outputs: Vec<crate::sensitivity::Output>,
+    /// A group of factors studied together, e.g. "programme effects=indicators.*.effect"
+    /// (members: parameter paths, patterns with *, economy, wijk_multipliers, wijk_noise;
+    /// repeatable).
+    #[arg(long = "group", value_name = "NAME=MEMBER,...")]
+    groups: Vec<crate::sensitivity::GroupSpec>,
+    /// Bootstrap resamples for the 95% intervals.
+    #[arg(long, default_value_t = 500)]
+    resamples: usize,
+    /// Also the one-at-a-time tornado (each parameter factor at its 5th and 95th percentile,
+    /// everything else on the same draws) and standardised rank regression coefficients.
+    #[arg(long)]
+    tornado: bool,
+    /// Draws per setting of the tornado and of the rank regression.
+    #[arg(long, default_value_t = 4096)]
+    tornado_draws: usize,
+    /// Factors listed per output in the terminal.
+    #[arg(long, default_value_t = 8)]
+    top: usize,
+    /// Output directory (default: output/sensitivity_<scenario>).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    present: PresentArgs,
+}
+
+#[derive(clap::Args)]
+struct EvaluateArgs {
+    /// The scenario: everything the design does not set.
+    scenario: PathBuf,
+    /// The design: a CSV file whose columns are parameter paths (e.g. gaps.leak) and
+    /// optionally `draw` (whose random streams the row uses).
+    #[arg(long)]
+    design: PathBuf,
+    /// The draw whose random streams rows without a `draw` column use.
+    #[arg(long, default_value_t = 0)]
+    draw: u64,
+    /// Seed (default: the scenario's run.seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// The outputs file (default: output/evaluate_<scenario>.csv).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Replace an existing outputs file.
+    #[arg(long)]
+    force: bool,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
 /// Bad input: exit code 2.
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
@@ -220,6 +301,8 @@ pub fn main() -> ExitCode {
         Command::Compare(args) => compare(args, &cancel),
         Command::Sweep(args) => sweep(args, &cancel),
         Command::Calibrate(args) => calibrate(args, &cancel),
+        Command::Sensitivity(args) => sensitivity(args, &cancel),
+        Command::Evaluate(args) => evaluate(args, &cancel),
         Command::Report { run_dir, lang } => report::report_dir(&run_dir, lang),
         Command::List { dir } => list(&dir),
     };
@@ -325,6 +408,10 @@ fn into_dir<T>(
             || matches!(
                 e.downcast_ref::<crate::calibrate::CalibrateError>(),
                 Some(crate::calibrate::CalibrateError::Interrupted { .. })
+            )
+            || matches!(
+                e.downcast_ref::<crate::sensitivity::SensitivityError>(),
+                Some(crate::sensitivity::SensitivityError::Interrupted { .. })
             );
         if interrupted {
             Interrupted(format!(
@@ -346,6 +433,11 @@ fn run(args: RunArgs, cancel: &Cancel) -> anyhow::Result<()> {
             return Err(BadInput("--draws must be at least 1".into()).into());
         }
         sc.run.draws = n;
+    } else if !args.precision.is_empty() {
+        sc.run.draws = PRECISION_CAP;
+    }
+    if !args.precision.is_empty() && args.only_draw.is_some() {
+        return Err(BadInput("--precision and --only-draw do not go together".into()).into());
     }
     if let Some(s) = args.draw.seed {
         sc.run.seed = s;
@@ -376,6 +468,7 @@ fn run(args: RunArgs, cancel: &Cancel) -> anyhow::Result<()> {
         threads: args.draw.threads,
         progress: !args.present.quiet,
         cancel: cancel.clone(),
+        precision: args.precision.clone(),
     };
     let (summary, meta) = into_dir(&dir, "run", cancel, || {
         let started = Instant::now();
@@ -386,7 +479,7 @@ fn run(args: RunArgs, cancel: &Cancel) -> anyhow::Result<()> {
             );
             let mut sink =
                 |o: &crate::model::DrawOutcome| writer.lock().expect("draws writer").write(&sc, o);
-            let a = engine::run(&sc, &opts, Some(&mut sink))?;
+            let a = engine::run_to_precision(&sc, &opts, Some(&mut sink))?;
             writer
                 .into_inner()
                 .expect("draws writer")
@@ -394,8 +487,13 @@ fn run(args: RunArgs, cancel: &Cancel) -> anyhow::Result<()> {
                 .context("cannot finish draws.csv")?;
             a
         } else {
-            engine::run(&sc, &opts, None)?
+            engine::run_to_precision(&sc, &opts, None)?
         };
+        let (aggregate, precision) = aggregate;
+        if let Some(p) = &precision {
+            output::write_convergence(&dir.join("convergence.csv"), p)
+                .context("cannot write convergence.csv")?;
+        }
         let wall = started.elapsed().as_secs_f64();
         let summary = output::summary(&sc, &aggregate);
         let meta = Meta {
@@ -403,11 +501,12 @@ fn run(args: RunArgs, cancel: &Cancel) -> anyhow::Result<()> {
             scenario_file: sc.file.display().to_string(),
             scenario_hash: sc.hash.clone(),
             seed: sc.run.seed,
-            draws: sc.run.draws,
+            draws: aggregate.draws,
             threads,
             wijksim_version: env!("CARGO_PKG_VERSION").into(),
             wall_time_s: wall,
-            draws_per_s: sc.run.draws as f64 / wall.max(1e-9),
+            draws_per_s: aggregate.draws as f64 / wall.max(1e-9),
+            precision,
         };
         output::write_json(&dir.join("summary.json"), &summary)
             .context("cannot write summary.json")?;
@@ -427,10 +526,16 @@ fn run(args: RunArgs, cancel: &Cancel) -> anyhow::Result<()> {
     })?;
     if !args.present.quiet {
         print!("{}", output::terminal(&summary, &meta));
+        if let Some(p) = &meta.precision {
+            println!("Stopped: {}", p.why());
+        }
         println!("\nResults in {}", dir.display());
     }
     Ok(())
 }
+
+/// The draws cap of a precision-driven run without -n.
+const PRECISION_CAP: u64 = 1_000_000;
 
 fn compare(args: CompareArgs, cancel: &Cancel) -> anyhow::Result<()> {
     let scenarios = args
@@ -657,6 +762,192 @@ fn calibrate(args: CalibrateArgs, cancel: &Cancel) -> anyhow::Result<()> {
         println!("\nResults in {}", dir.display());
     }
     Ok(())
+}
+
+fn sensitivity(args: SensitivityArgs, cancel: &Cancel) -> anyhow::Result<()> {
+    use crate::sensitivity::{self, Output};
+    let sc = scenario::load(&args.scenario)?;
+    warn(&sc);
+    if args.rows < 16 {
+        return Err(BadInput(format!(
+            "--rows must be at least 16 for the bootstrap intervals, got {}",
+            args.rows
+        ))
+        .into());
+    }
+    if args.resamples < 100 {
+        return Err(BadInput(format!(
+            "--resamples must be at least 100 for 95% intervals, got {}",
+            args.resamples
+        ))
+        .into());
+    }
+    let mut outputs = if args.outputs.is_empty() {
+        Output::ALL.to_vec()
+    } else {
+        args.outputs.clone()
+    };
+    outputs.dedup();
+    let factors = sensitivity::factors(&sc, &args.groups)
+        .map_err(|e| BadInput(format!("{}: {e}", args.scenario.display())))?;
+    if factors.is_empty() {
+        return Err(BadInput(format!(
+            "{}: nothing in {} is random (no uncertain parameter, no economic shocks, no wijk noise): there is no variance to attribute",
+            args.scenario.display(),
+            sc.name
+        ))
+        .into());
+    }
+    if args.tornado && args.tornado_draws < 100 {
+        return Err(BadInput(format!(
+            "--tornado-draws must be at least 100, got {}",
+            args.tornado_draws
+        ))
+        .into());
+    }
+    let threads = effective_threads(args.threads);
+    let tornado_evaluations = if args.tornado {
+        sensitivity::tornado_cost(args.tornado_draws, &factors)
+    } else {
+        0
+    };
+    let evaluations = sensitivity::cost(args.rows, factors.len()) + tornado_evaluations;
+    let seed = args.seed.unwrap_or(sc.run.seed);
+    let per_draw = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map(|p| p.install(|| sensitivity::time_per_evaluation(&sc, seed)))
+        .unwrap_or(0.0);
+    let seconds = per_draw * evaluations as f64;
+    if !args.present.quiet {
+        eprintln!(
+            "{} factors, {} rows: {} model evaluations (N x (k + 2)){}, about {} on {threads} thread(s)",
+            factors.len(),
+            args.rows,
+            sensitivity::cost(args.rows, factors.len()),
+            if args.tornado {
+                format!(" and {tornado_evaluations} for the tornado")
+            } else {
+                String::new()
+            },
+            human_duration(seconds)
+        );
+    }
+    check_size(
+        "this sensitivity analysis",
+        seconds,
+        0.0,
+        args.present.force,
+    )?;
+    let opts = sensitivity::Options {
+        rows: args.rows,
+        seed,
+        outputs,
+        resamples: args.resamples,
+        tornado: args.tornado.then_some(args.tornado_draws),
+        threads: args.threads,
+        progress: !args.present.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        cancel: cancel.clone(),
+    };
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("sensitivity_{}", sc.name)));
+    prepare_dir(&dir, args.present.force)?;
+    let result = into_dir(&dir, "sensitivity", cancel, || {
+        let s = sensitivity::run(&sc, &args.scenario.display().to_string(), factors, &opts)?;
+        output::write_json(&dir.join("sensitivity.json"), &s)
+            .context("cannot write sensitivity.json")?;
+        let rows = sensitivity::rows(&s);
+        output::write_atomic(&dir.join("sensitivity.csv"), |w| {
+            let mut csv = csv::Writer::from_writer(w);
+            for row in &rows {
+                csv.write_record(row)?;
+            }
+            csv.flush()
+        })
+        .context("cannot write sensitivity.csv")?;
+        if !args.present.no_charts {
+            report::sensitivity_report(&s, &dir, args.present.lang)
+                .context("cannot draw the sensitivity charts and report")?;
+        }
+        Ok(s)
+    })?;
+    if !args.present.quiet {
+        print!("{}", sensitivity::terminal(&result, args.top));
+        println!("\nResults in {}", dir.display());
+    }
+    Ok(())
+}
+
+fn evaluate(args: EvaluateArgs, cancel: &Cancel) -> anyhow::Result<()> {
+    use crate::evaluate;
+    let sc = scenario::load(&args.scenario)?;
+    warn(&sc);
+    let design = evaluate::load(&args.design, &sc, args.draw)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("evaluate_{}.csv", sc.name)));
+    if out.exists() && !args.force {
+        return Err(BadInput(format!(
+            "{} exists; pass --force to replace it",
+            out.display()
+        ))
+        .into());
+    }
+    let seed = args.seed.unwrap_or(sc.run.seed);
+    let started = Instant::now();
+    let rows = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads)
+        .build()
+        .context("cannot start the worker threads")?
+        .install(|| evaluate::evaluate(&sc, seed, &design, cancel))
+        .map_err(|e| -> anyhow::Error {
+            match e {
+                evaluate::EvaluateError::Interrupted { .. } => {
+                    Interrupted(format!("{e}; nothing was written")).into()
+                }
+                e => e.into(),
+            }
+        })?;
+    if let Some(parent) = out.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    output::write_atomic(&out, |w| {
+        let mut csv = csv::Writer::from_writer(w);
+        csv.write_record(evaluate::COLUMNS)?;
+        for r in &rows {
+            let mut rec: Vec<String> = vec![format!("{}", r[0] as u64), format!("{}", r[1] as u64)];
+            rec.extend(r[2..].iter().map(|v| v.to_string()));
+            csv.write_record(&rec)?;
+        }
+        csv.flush()
+    })
+    .with_context(|| format!("cannot write {}", out.display()))?;
+    if !args.quiet {
+        println!(
+            "{} rows of {} ({} parameters set per row, seed {seed}) in {:.1} s: {}",
+            rows.len(),
+            args.design.display(),
+            design.params.len(),
+            started.elapsed().as_secs_f64(),
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+/// "12 s", "3.4 min", "2.1 h".
+fn human_duration(seconds: f64) -> String {
+    if seconds < 90.0 {
+        format!("{seconds:.0} s")
+    } else if seconds < 5400.0 {
+        format!("{:.1} min", seconds / 60.0)
+    } else {
+        format!("{:.1} h", seconds / 3600.0)
+    }
 }
 
 fn validate(files: &[PathBuf], resolved: bool) -> anyhow::Result<()> {

@@ -448,7 +448,7 @@ fn run_in_pool(scenarios: &[Scenario], opts: &CompareOptions) -> Result<CompareF
         },
         |acc: Acc, _| {
             total.merge(&acc);
-            Ok(())
+            Ok(true)
         },
     )?;
     Ok(file(scenarios, opts, &total))

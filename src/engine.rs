@@ -30,6 +30,9 @@ pub struct RunOptions {
     pub progress: bool,
     /// Stops the run between chunks when cancelled (Ctrl-C).
     pub cancel: Cancel,
+    /// Stop at the first chunk boundary where every figure's standard error is at or below
+    /// its target (`draws` is then the cap); empty: run all draws.
+    pub precision: Vec<crate::precision::Target>,
 }
 
 /// A flag that asks a run to stop at the next chunk boundary; cheap to clone and share with a
@@ -83,8 +86,21 @@ struct ChunkResult {
 pub fn run(
     scenario: &Scenario,
     opts: &RunOptions,
-    mut sink: Option<DrawSink>,
+    sink: Option<DrawSink>,
 ) -> Result<Aggregate, RunError> {
+    run_to_precision(scenario, opts, sink).map(|(a, _)| a)
+}
+
+/// [`run`], stopping early when `opts.precision` is reached; with targets, also why it
+/// stopped and the path of the estimates.
+///
+/// # Errors
+/// As [`run`].
+pub fn run_to_precision(
+    scenario: &Scenario,
+    opts: &RunOptions,
+    mut sink: Option<DrawSink>,
+) -> Result<(Aggregate, Option<crate::precision::Report>), RunError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
         .build()
@@ -99,7 +115,9 @@ fn run_in_pool(
     sc: &Scenario,
     opts: &RunOptions,
     sink: &mut Option<DrawSink>,
-) -> Result<Aggregate, RunError> {
+) -> Result<(Aggregate, Option<crate::precision::Report>), RunError> {
+    let mut tracker = (!opts.precision.is_empty())
+        .then(|| crate::precision::Tracker::new(opts.precision.clone(), opts.draws));
     let layout = Layout::new(sc);
     let keep = sink.is_some();
     let n = opts.draws;
@@ -149,20 +167,26 @@ fn run_in_pool(
     }
     drop(pilot);
     bar.set_position(n.min(CHUNK));
+    let mut stop = tracker.as_mut().is_some_and(|t| t.update(&total));
 
     ordered_chunks(
-        n,
+        if stop { 0 } else { n },
         1,
         &opts.cancel,
         |done| RunError::Interrupted { done, total: n },
         |start, end| run_chunk(sc, opts.seed, &layout, &ranges, start, end, keep),
         |r: ChunkResult, end| {
+            if stop {
+                // Chunks of the wave past the stopping point: computed, not used.
+                return Ok(false);
+            }
             total.merge(&r.aggregate);
             if let Some(s) = sink.as_mut() {
                 for o in &r.outcomes {
                     s(o)?;
                 }
             }
+            stop = tracker.as_mut().is_some_and(|t| t.update(&total));
             bar.set_position(end);
             if opts.progress
                 && bar.is_hidden()
@@ -171,11 +195,12 @@ fn run_in_pool(
             {
                 bar.set_draw_target(ProgressDrawTarget::stderr());
             }
-            Ok(())
+            Ok(!stop)
         },
     )?;
     bar.finish_and_clear();
-    Ok(total)
+    let report = tracker.map(|t| t.report(&total));
+    Ok((total, report))
 }
 
 /// Model units of work per second and thread, measured on the baseline (about 9,500 draws of
@@ -194,9 +219,10 @@ pub fn estimate(sc: &Scenario, draws: u64, threads: usize) -> f64 {
 
 /// Computes the chunks `first..` of `n` draws (chunk `c` holds draws `c * CHUNK` up to
 /// `(c + 1) * CHUNK`) on the current rayon pool, a wave of two per thread at a time, and hands
-/// each result to `merge` in chunk order with the end of its draw range. Memory is bounded by
-/// one wave of results; the order of merging never depends on the scheduling. Between waves
-/// it checks `cancel` and stops with `interrupted(draws merged so far)`.
+/// each result to `merge` in chunk order with the end of its draw range; `merge` returns
+/// false to stop after the current wave (it still sees the wave's remaining chunks). Memory
+/// is bounded by one wave of results; the order of merging never depends on the scheduling.
+/// Between waves it checks `cancel` and stops with `interrupted(draws merged so far)`.
 ///
 /// # Errors
 /// The first error of `compute` or `merge`, in chunk order, or the interruption.
@@ -206,7 +232,7 @@ pub fn ordered_chunks<A: Send, E: Send>(
     cancel: &Cancel,
     interrupted: impl Fn(u64) -> E,
     compute: impl Fn(u64, u64) -> Result<A, E> + Sync,
-    mut merge: impl FnMut(A, u64) -> Result<(), E>,
+    mut merge: impl FnMut(A, u64) -> Result<bool, E>,
 ) -> Result<(), E> {
     let n_chunks = n.div_ceil(CHUNK);
     let wave = 2 * rayon::current_num_threads() as u64;
@@ -220,8 +246,12 @@ pub fn ordered_chunks<A: Send, E: Send>(
             .into_par_iter()
             .map(|chunk| compute(chunk * CHUNK, ((chunk + 1) * CHUNK).min(n)))
             .collect();
+        let mut more = true;
         for (chunk, r) in (next..end).zip(results) {
-            merge(r?, ((chunk + 1) * CHUNK).min(n))?;
+            more &= merge(r?, ((chunk + 1) * CHUNK).min(n))?;
+        }
+        if !more {
+            return Ok(());
         }
         next = end;
     }

@@ -527,6 +527,31 @@ pub struct Meta {
     pub wijksim_version: String,
     pub wall_time_s: f64,
     pub draws_per_s: f64,
+    /// A precision-driven run (`--precision`): the targets, why it stopped and the path of
+    /// the estimates (convergence.csv holds the path too).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<crate::precision::Report>,
+}
+
+/// convergence.csv of a precision-driven run: per chunk boundary and figure, the estimate,
+/// its standard error and the target.
+pub fn write_convergence(path: &Path, r: &crate::precision::Report) -> io::Result<()> {
+    write_atomic(path, |w| {
+        let mut csv = csv::Writer::from_writer(w);
+        csv.write_record(["draws", "figure", "estimate", "se", "target_se"])?;
+        for p in &r.path {
+            for (t, (e, se)) in r.targets.iter().zip(&p.estimates) {
+                csv.write_record([
+                    p.draws.to_string(),
+                    t.figure.name().to_string(),
+                    e.to_string(),
+                    se.to_string(),
+                    t.se.to_string(),
+                ])?;
+            }
+        }
+        csv.flush()
+    })
 }
 
 pub fn write_json<T: Serialize>(path: &Path, value: &T) -> io::Result<()> {

@@ -128,6 +128,7 @@ pub fn run(
             threads,
             progress: false,
             cancel: cancel.clone(),
+            precision: vec![],
         };
         let a = engine::run(&sc, &opts, None)?;
         let s = output::summary(&sc, &a);

@@ -1,6 +1,8 @@
 //! `wijksim calibrate`: recovering known parameters, determinism, the written scenario, the
 //! shipped defaults against the shipped fit table, and bad targets files.
 
+mod common;
+use common::small_baseline;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use wijksim::calibrate::{
@@ -8,19 +10,6 @@ use wijksim::calibrate::{
     quantity::{Quantity, Statistic},
 };
 use wijksim::scenario;
-
-/// The baseline on four wijken (fast), written into `dir`.
-fn small_baseline(dir: &Path) -> PathBuf {
-    let table = std::fs::read_to_string("scenarios/data/aandachtswijken.csv").unwrap();
-    let rows: Vec<&str> = table.lines().take(5).collect();
-    std::fs::write(dir.join("w.csv"), rows.join("\n") + "\n").unwrap();
-    let text = std::fs::read_to_string("scenarios/baseline.toml")
-        .unwrap()
-        .replace("data/aandachtswijken.csv", "w.csv");
-    let path = dir.join("small.toml");
-    std::fs::write(&path, text).unwrap();
-    path
-}
 
 fn target(name: &str, quantity: Quantity, statistic: Statistic, band: (f64, f64)) -> Target {
     Target {

@@ -248,21 +248,14 @@ fn trace_without_only_draw_is_bad_input() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("--only-draw"));
 }
 
-#[test]
-fn an_interrupted_calibration_keeps_nothing() {
+/// Starts `wijksim ARGS --out DIR`, sends Ctrl-C once it runs, and checks that it stops
+/// with 130, says how much of `what` it did, and keeps nothing.
+fn interrupted_keeps_nothing(args: &[&str], what: &str) {
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("cal");
+    let out = dir.path().join("out");
     let child = wijksim()
-        .args([
-            "calibrate",
-            "scenarios/historisch.toml",
-            "--targets",
-            "calibration/targets.toml",
-            "--threads",
-            "1",
-            "-q",
-            "--out",
-        ])
+        .args(args)
+        .args(["--threads", "1", "-q", "--out"])
         .arg(&out)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -274,9 +267,30 @@ fn an_interrupted_calibration_keeps_nothing() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(130), "{err}");
     assert!(
-        err.contains("interrupted after") && err.contains("evaluations"),
+        err.contains("interrupted after") && err.contains(what),
         "{err}"
     );
     assert!(err.contains("nothing was kept"), "{err}");
     assert!(names(&out).is_empty(), "left {:?}", names(&out));
+}
+
+#[test]
+fn an_interrupted_calibration_keeps_nothing() {
+    interrupted_keeps_nothing(
+        &[
+            "calibrate",
+            "scenarios/historisch.toml",
+            "--targets",
+            "calibration/targets.toml",
+        ],
+        "evaluations",
+    );
+}
+
+#[test]
+fn an_interrupted_sensitivity_analysis_keeps_nothing() {
+    interrupted_keeps_nothing(
+        &["sensitivity", "scenarios/baseline.toml", "-n", "100000"],
+        "model evaluations",
+    );
 }

@@ -178,17 +178,67 @@ pub struct Workspace {
 
 /// Samples every parameter of the table for one draw, each from its own stream.
 pub fn sample_params(scenario: &Scenario, seed: u64, draw: u64, out: &mut Vec<f64>) {
+    sample_params_mixed(scenario, seed, &Streams::of(draw), out);
+}
+
+/// Samples every parameter, each from the stream of the draw `streams` gives it.
+fn sample_params_mixed(scenario: &Scenario, seed: u64, streams: &Streams, out: &mut Vec<f64>) {
     out.clear();
-    out.extend(
-        scenario
-            .params
-            .params
-            .iter()
-            .map(|p| match p.param.constant_value() {
-                Some(v) => v,
-                None => p.param.sample(&mut stream(seed, draw, p.key)),
-            }),
-    );
+    out.extend(scenario.params.params.iter().enumerate().map(
+        |(i, p)| match p.param.constant_value() {
+            Some(v) => v,
+            None => p.param.sample(&mut stream(seed, streams.param(i), p.key)),
+        },
+    ));
+}
+
+/// The random components of a draw that can come from another draw's streams: what a
+/// sensitivity design swaps between its sample matrices.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Swap {
+    /// Per parameter of the scenario's table (by index).
+    pub params: Vec<bool>,
+    /// The economy's shocks.
+    pub economy: bool,
+    /// The per-wijk effect multipliers (the first number of each wijk stream).
+    pub multipliers: bool,
+    /// The wijken's yearly noise (the rest of each wijk stream).
+    pub noise: bool,
+}
+
+impl Swap {
+    pub fn is_empty(&self) -> bool {
+        !(self.economy || self.multipliers || self.noise || self.params.iter().any(|&b| b))
+    }
+}
+
+/// Which draw each random component takes its stream from: draw `draw` for everything in an
+/// ordinary run; in a Saltelli design, the components in `swap` from draw `other`.
+#[derive(Clone, Copy, Debug)]
+pub struct Streams<'a> {
+    pub draw: u64,
+    pub other: u64,
+    pub swap: Option<&'a Swap>,
+}
+
+impl Streams<'_> {
+    /// Every component from `draw`.
+    pub fn of(draw: u64) -> Streams<'static> {
+        Streams {
+            draw,
+            other: draw,
+            swap: None,
+        }
+    }
+    fn pick(&self, swapped: impl FnOnce(&Swap) -> bool) -> u64 {
+        match self.swap {
+            Some(s) if swapped(s) => self.other,
+            _ => self.draw,
+        }
+    }
+    fn param(&self, i: usize) -> u64 {
+        self.pick(|s| s.params.get(i).copied().unwrap_or(false))
+    }
 }
 
 /// Simulates draw `draw` of `scenario` under `seed`; the result is in `ws.outcome`.
@@ -198,7 +248,17 @@ pub fn simulate_draw<'w>(
     draw: u64,
     ws: &'w mut Workspace,
 ) -> &'w DrawOutcome {
-    init(scenario, seed, draw, ws);
+    simulate_mixed(scenario, seed, &Streams::of(draw), ws)
+}
+
+/// [`simulate_draw`] with each random component from the draw `streams` gives it.
+pub fn simulate_mixed<'w>(
+    scenario: &Scenario,
+    seed: u64,
+    streams: &Streams,
+    ws: &'w mut Workspace,
+) -> &'w DrawOutcome {
+    init_mixed(scenario, seed, streams, ws);
     for t in 1..=scenario.horizon() {
         ws.advance(scenario, t);
     }
@@ -226,11 +286,16 @@ impl Workspace {
 /// Samples the parameters, the per-wijk multipliers and the economy of the draw, and sets
 /// the state at t = 0 and the outcome's buffers.
 pub fn init(sc: &Scenario, seed: u64, draw: u64, ws: &mut Workspace) {
+    init_mixed(sc, seed, &Streams::of(draw), ws);
+}
+
+/// [`init`] with each random component from the draw `streams` gives it.
+pub fn init_mixed(sc: &Scenario, seed: u64, streams: &Streams, ws: &mut Workspace) {
     let t_max = sc.horizon();
     let (n_w, n_k) = (sc.wijken.len(), sc.indicators.len());
     let out = &mut ws.outcome;
-    out.draw = draw;
-    sample_params(sc, seed, draw, &mut out.params);
+    out.draw = streams.draw;
+    sample_params_mixed(sc, seed, streams, &mut out.params);
     let v = &out.params;
     let dp = &mut ws.params;
     dp.gaps = Some(sc.gaps.values(v));
@@ -256,8 +321,14 @@ pub fn init(sc: &Scenario, seed: u64, draw: u64, ws: &mut Workspace) {
     dp.indicators.clear();
     for w in &sc.wijken {
         for (k, ind) in sc.indicators.iter().enumerate() {
-            let mut rng = stream(seed, draw, w.indicator_keys[k]);
+            let (dm, dn) = (streams.pick(|s| s.multipliers), streams.pick(|s| s.noise));
+            let mut rng = stream(seed, dm, w.indicator_keys[k]);
             let m = unit_mean_lognormal(ind.wijk_cv, StandardNormal.sample(&mut rng));
+            if dn != dm {
+                // The noise of draw dn: its stream past the number its multiplier took.
+                rng = stream(seed, dn, w.indicator_keys[k]);
+                let _: f64 = StandardNormal.sample(&mut rng);
+            }
             ws.wijk_rngs.push(rng);
             out.multipliers.push(m);
             let wi = &w.indicators[k];
@@ -274,7 +345,7 @@ pub fn init(sc: &Scenario, seed: u64, draw: u64, ws: &mut Workspace) {
         }
     }
 
-    let mut econ_rng = stream(seed, draw, component_key("economy"));
+    let mut econ_rng = stream(seed, streams.pick(|s| s.economy), component_key("economy"));
     out.rate_floors = economy::simulate(&sc.economy, t_max, &mut econ_rng, &mut ws.economy);
     out.economy.clear();
     out.economy.extend_from_slice(&ws.economy);

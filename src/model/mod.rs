@@ -16,4 +16,6 @@ pub mod municipality;
 pub mod params;
 pub mod property;
 
-pub use draw::{CLOSED, DrawOutcome, HALVED, Workspace, simulate_draw};
+pub use draw::{
+    CLOSED, DrawOutcome, HALVED, Streams, Swap, Workspace, simulate_draw, simulate_mixed,
+};

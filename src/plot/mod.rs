@@ -8,7 +8,9 @@
 pub mod calibration;
 pub(crate) mod charts;
 pub mod compare;
+pub mod convergence;
 mod labels;
+pub mod sensitivity;
 pub mod sweep;
 
 pub use labels::Lang;
@@ -194,6 +196,11 @@ pub fn render_all(r: &RunResults, lang: Lang, dir: &Path) -> Result<Vec<Rendered
     let mut out = vec![];
     for kind in ChartKind::ALL {
         let chart = render(kind, r, lang)?;
+        write_chart(&charts_dir, &chart)?;
+        out.push(chart);
+    }
+    if let Some(p) = &r.meta.precision {
+        let chart = convergence::render(p, lang)?;
         write_chart(&charts_dir, &chart)?;
         out.push(chart);
     }

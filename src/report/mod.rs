@@ -3,9 +3,11 @@
 //! charts, never from the model.
 
 mod calibration;
+mod sensitivity;
 mod xlsx;
 
 pub use calibration::calibration_report;
+pub use sensitivity::sensitivity_report;
 pub use xlsx::write_xlsx;
 
 use crate::compare::CompareFile;
@@ -154,6 +156,48 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
         ),
         &s.description,
     );
+    if let Some(p) = &r.meta.precision {
+        let targets: Vec<String> = p
+            .targets
+            .iter()
+            .zip(&p.achieved)
+            .map(|(t, a)| {
+                format!(
+                    "{} {} ({} {})",
+                    t.figure.name(),
+                    lang.number(a.1, 4),
+                    l("target", "doel"),
+                    lang.number(t.se, 4)
+                )
+            })
+            .collect();
+        let _ = writeln!(
+            h,
+            "<p>{} {}</p>",
+            esc(&if p.reached {
+                format!(
+                    "{} {} {}:",
+                    l(
+                        "Precision-driven run: every target reached after",
+                        "Run op precisie: elk doel bereikt na"
+                    ),
+                    lang.number(p.draws as f64, 0),
+                    l("draws; standard errors", "trekkingen; standaardfouten")
+                )
+            } else {
+                format!(
+                    "{} {} {}:",
+                    l(
+                        "Precision-driven run: NOT every target reached; stopped at the cap of",
+                        "Run op precisie: NIET elk doel bereikt; gestopt bij het maximum van"
+                    ),
+                    lang.number(p.cap as f64, 0),
+                    l("draws; standard errors", "trekkingen; standaardfouten")
+                )
+            }),
+            esc(&targets.join(", "))
+        );
+    }
 
     let headline = vec![
         vec![

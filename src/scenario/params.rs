@@ -43,7 +43,8 @@ impl Domain {
         }
     }
 
-    fn check(self, lo: f64, hi: f64) -> Result<(), String> {
+    /// Ok if every value in lo..=hi lies in the domain, else what is wrong.
+    pub fn check(self, lo: f64, hi: f64) -> Result<(), String> {
         let (ok, what) = match self {
             Domain::Any => (true, ""),
             Domain::NonNegative => (lo >= 0.0, "must be >= 0"),
