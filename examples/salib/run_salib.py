@@ -40,6 +40,9 @@ def main():
     ap.add_argument("--wijksim", default=str(ROOT / "target/release/wijksim"))
     ap.add_argument("--output", default="closure",
                     choices=["closure", "min_icr", "uplift", "realised_wijk"])
+    ap.add_argument("--check", action="store_true",
+                    help="also run `wijksim sensitivity` on the same scenario and fail unless "
+                         "the total indices agree within their 95%% intervals (CI runs this)")
     args = ap.parse_args()
 
     x = sobol_sample.sample(PROBLEM, args.n, calc_second_order=False, seed=1)
@@ -64,6 +67,32 @@ def main():
     print(f"{'parameter':<16} {'S1':>7} {'+-95%':>7} {'ST':>7} {'+-95%':>7}")
     for name, s1, c1, st, ct in zip(PROBLEM["names"], si["S1"], si["S1_conf"], si["ST"], si["ST_conf"]):
         print(f"{name:<16} {s1:7.3f} {c1:7.3f} {st:7.3f} {ct:7.3f}")
+    if args.check:
+        return check(args, si)
+
+
+def check(args, si):
+    """wijksim's own total indices for the same parameters, compared with SALib's."""
+    import json
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "sens"
+        subprocess.run(
+            [args.wijksim, "sensitivity", str(ROOT / "examples/salib/uniform.toml"),
+             "--outputs", args.output, "-q", "--out", str(out)],
+            check=True,
+        )
+        s = json.loads((out / "sensitivity.json").read_text())
+    names = [f["name"] for f in s["factors"]]
+    indices = s["outputs"][0]["factors"]
+    bad = 0
+    print(f"{'parameter':<16} {'SALib ST':>9} {'wijksim ST (95%)':>24}  agree?")
+    for name, st, ct in zip(PROBLEM["names"], si["ST"], si["ST_conf"]):
+        t = indices[names.index(name)]["total"]
+        half = (t["hi"] - t["lo"]) / 2
+        agree = abs(st - t["value"]) <= ct + half + 1e-9
+        bad += not agree
+        print(f"{name:<16} {st:9.3f} {t['value']:9.3f} ({t['lo']:.3f}-{t['hi']:.3f})  {'yes' if agree else 'NO'}")
+    return 1 if bad else 0
 
 
 if __name__ == "__main__":
