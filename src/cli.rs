@@ -456,7 +456,12 @@ fn run(args: RunArgs, cancel: &Cancel) -> anyhow::Result<()> {
     } else {
         0.0
     };
-    check_size("this run", estimate, disk, args.present.force)?;
+    let what = if !args.precision.is_empty() && args.draw.draws.is_none() {
+        format!("this run, up to its cap of {PRECISION_CAP} draws (set a lower cap with -n),")
+    } else {
+        "this run".to_string()
+    };
+    check_size(&what, estimate, disk, args.present.force)?;
     let dir = args
         .out
         .clone()
@@ -787,7 +792,12 @@ fn sensitivity(args: SensitivityArgs, cancel: &Cancel) -> anyhow::Result<()> {
     } else {
         args.outputs.clone()
     };
-    outputs.dedup();
+    let mut seen = vec![];
+    outputs.retain(|o| {
+        let new = !seen.contains(o);
+        seen.push(*o);
+        new
+    });
     let factors = sensitivity::factors(&sc, &args.groups)
         .map_err(|e| BadInput(format!("{}: {e}", args.scenario.display())))?;
     if factors.is_empty() {
@@ -919,8 +929,8 @@ fn evaluate(args: EvaluateArgs, cancel: &Cancel) -> anyhow::Result<()> {
         let mut csv = csv::Writer::from_writer(w);
         csv.write_record(evaluate::COLUMNS)?;
         for r in &rows {
-            let mut rec: Vec<String> = vec![format!("{}", r[0] as u64), format!("{}", r[1] as u64)];
-            rec.extend(r[2..].iter().map(|v| v.to_string()));
+            let mut rec: Vec<String> = vec![r.row.to_string(), r.draw.to_string()];
+            rec.extend(r.values.iter().map(|v| v.to_string()));
             csv.write_record(&rec)?;
         }
         csv.flush()

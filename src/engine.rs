@@ -220,7 +220,7 @@ pub fn estimate(sc: &Scenario, draws: u64, threads: usize) -> f64 {
 /// Computes the chunks `first..` of `n` draws (chunk `c` holds draws `c * CHUNK` up to
 /// `(c + 1) * CHUNK`) on the current rayon pool, a wave of two per thread at a time, and hands
 /// each result to `merge` in chunk order with the end of its draw range; `merge` returns
-/// false to stop after the current wave (it still sees the wave's remaining chunks). Memory
+/// false to stop there (the wave's later chunks are dropped unseen). Memory
 /// is bounded by one wave of results; the order of merging never depends on the scheduling.
 /// Between waves it checks `cancel` and stops with `interrupted(draws merged so far)`.
 ///
@@ -246,12 +246,12 @@ pub fn ordered_chunks<A: Send, E: Send>(
             .into_par_iter()
             .map(|chunk| compute(chunk * CHUNK, ((chunk + 1) * CHUNK).min(n)))
             .collect();
-        let mut more = true;
         for (chunk, r) in (next..end).zip(results) {
-            more &= merge(r?, ((chunk + 1) * CHUNK).min(n))?;
-        }
-        if !more {
-            return Ok(());
+            if !merge(r?, ((chunk + 1) * CHUNK).min(n))? {
+                // Stop here: the wave's later chunks (and any error in them) are dropped,
+                // so where a run stops does not depend on the wave's size.
+                return Ok(());
+            }
         }
         next = end;
     }

@@ -77,6 +77,7 @@ pub fn load(path: &Path, sc: &Scenario, default_draw: u64) -> Result<Design, Sce
         }
     };
     let table = &sc.params.params;
+    let used = sc.used_params();
     let mut params = vec![];
     let mut paths = vec![];
     let mut columns = vec![];
@@ -95,6 +96,14 @@ pub fn load(path: &Path, sc: &Scenario, default_draw: u64) -> Result<Design, Sce
             continue;
         }
         match table.iter().position(|p| p.path == *name) {
+            Some(i) if !used[i] => push(
+                &mut problems,
+                format!("column {name:?}"),
+                format!(
+                    "is a parameter that the model does not read in {}: every entity overrides this shared default, so setting it would change nothing; set the overriding parameters instead",
+                    sc.name
+                ),
+            ),
             Some(i) => {
                 params.push(i);
                 paths.push(name.clone());
@@ -135,7 +144,10 @@ pub fn load(path: &Path, sc: &Scenario, default_draw: u64) -> Result<Design, Sce
     }
     let mut rows = vec![];
     for (r, record) in reader.records().enumerate() {
-        let line = r + 2;
+        let line = match &record {
+            Ok(rec) => rec.position().map_or(r as u64 + 2, |p| p.line()),
+            Err(e) => e.position().map_or(r as u64 + 2, |p| p.line()),
+        };
         let at = |col: &str| format!("row {} (line {line}), column {col:?}", r + 1);
         let record = match record {
             Ok(rec) => rec,
@@ -215,8 +227,18 @@ pub enum EvaluateError {
     Interrupted { done: usize, total: usize },
 }
 
-/// The outputs of every row, in [`COLUMNS`] order (row and draw included). Parallel in
-/// chunks; the result does not depend on the number of threads.
+/// One row's outputs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evaluated {
+    /// The design row, from 1.
+    pub row: usize,
+    pub draw: u64,
+    /// The outputs in the order of [`COLUMNS`] after `row` and `draw`.
+    pub values: Vec<f64>,
+}
+
+/// The outputs of every row. Parallel in chunks; the result does not depend on the number of
+/// threads.
 ///
 /// # Errors
 /// A non-finite output, or an interruption between chunks.
@@ -225,7 +247,7 @@ pub fn evaluate(
     seed: u64,
     design: &Design,
     cancel: &Cancel,
-) -> Result<Vec<Vec<f64>>, EvaluateError> {
+) -> Result<Vec<Evaluated>, EvaluateError> {
     let mut out = Vec::with_capacity(design.rows.len());
     let chunk = crate::engine::CHUNK as usize;
     for (c, rows) in design.rows.chunks(chunk).enumerate() {
@@ -235,7 +257,7 @@ pub fn evaluate(
                 total: design.rows.len(),
             });
         }
-        let done: Vec<Result<Vec<f64>, EvaluateError>> = rows
+        let done: Vec<Result<Evaluated, EvaluateError>> = rows
             .par_iter()
             .enumerate()
             .map_init(
@@ -266,9 +288,11 @@ pub fn evaluate(
                             value: *v,
                         });
                     }
-                    let mut line = vec![(row + 1) as f64, *draw as f64];
-                    line.extend(values);
-                    Ok(line)
+                    Ok(Evaluated {
+                        row: row + 1,
+                        draw: *draw,
+                        values,
+                    })
                 },
             )
             .collect();

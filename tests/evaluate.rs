@@ -189,6 +189,24 @@ fn bad_designs_are_refused_with_row_line_and_column() {
         }
         assert!(!out.exists(), "case {i}: nothing written");
     }
+    // A shared default that every corporation of the table overrides is read by nothing:
+    // setting it would silently change nothing, so it is refused.
+    let design = dir.join("shadowed.csv");
+    std::fs::write(&design, "corporations.defaults.rent\n500\n").unwrap();
+    let o = wijksim(&[
+        "evaluate",
+        "scenarios/voorbeeld_rotterdam.toml",
+        "--design",
+        design.to_str().unwrap(),
+        "--out",
+        dir.join("shadowed_out.csv").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("does not read"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let design = dir.join("empty.csv");
     std::fs::write(&design, "gaps.leak\n").unwrap();
     let o = wijksim(&[

@@ -49,7 +49,7 @@ pub fn sentences(s: &Sensitivity, o: usize, lang: Lang) -> Vec<String> {
                 capitalise(&f.name)
             ),
             (FactorKind::Group, Lang::Nl) => format!(
-                "{}: alleen {first} van de variantie van {object}, met interacties {total}.",
+                "{}: op zichzelf {first} van de variantie van {object}, met interacties {total}.",
                 capitalise(&f.name)
             ),
             (FactorKind::Parameter, Lang::En) => format!(
@@ -57,7 +57,7 @@ pub fn sentences(s: &Sensitivity, o: usize, lang: Lang) -> Vec<String> {
                 f.name
             ),
             (FactorKind::Parameter, Lang::Nl) => format!(
-                "De parameter {} verklaart alleen {first} van de variantie van {object}, met interacties {total}.",
+                "De parameter {} verklaart op zichzelf {first} van de variantie van {object}, met interacties {total}.",
                 f.name
             ),
             (FactorKind::Random, Lang::En) => format!(
@@ -67,7 +67,7 @@ pub fn sentences(s: &Sensitivity, o: usize, lang: Lang) -> Vec<String> {
                 if plural { "their" } else { "its" }
             ),
             (FactorKind::Random, Lang::Nl) => format!(
-                "{} {} alleen {first} van de variantie van {object}, met interacties {total}.",
+                "{} {} op zichzelf {first} van de variantie van {object}, met interacties {total}.",
                 capitalise(&f.label(lang)),
                 if plural { "verklaren" } else { "verklaart" }
             ),
@@ -182,6 +182,16 @@ pub fn sensitivity_report(s: &Sensitivity, dir: &Path, lang: Lang) -> Result<(),
         h.push_str("</ul>\n");
         if out.indices.factors.is_empty() {
             continue;
+        }
+        if out.indices.degenerate_resamples * 40 > s.resamples {
+            let _ = writeln!(
+                h,
+                "<p>{}</p>",
+                esc(lang.t(
+                    "No intervals (–): in too many bootstrap resamples the output did not vary (a rare event); run more rows for intervals.",
+                    "Geen intervallen (–): in te veel bootstrap-steekproeven varieerde de uitkomst niet (een zeldzame gebeurtenis); neem meer rijen voor intervallen.",
+                ))
+            );
         }
         let rows: Vec<Vec<String>> = s
             .ranked(o)

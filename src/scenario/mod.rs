@@ -222,6 +222,30 @@ pub struct Wijk {
 }
 
 impl Scenario {
+    /// Per parameter of the table: whether the model reads it. A shared default that every
+    /// entity overrides (say `corporations.defaults.rent` when the corporations table gives
+    /// every rent) is in the table but read by nothing.
+    pub fn used_params(&self) -> Vec<bool> {
+        let mut used = vec![false; self.params.len()];
+        let mut mark = |ids: Vec<ParamId>| {
+            for id in ids {
+                used[id.0] = true;
+            }
+        };
+        mark(self.gaps.fields().into_iter().map(|f| f.1).collect());
+        mark(self.property.fields().into_iter().map(|f| f.1).collect());
+        for i in &self.indicators {
+            mark(vec![i.value_weight, i.effect, i.cyclical, i.sigma]);
+        }
+        for m in &self.municipalities {
+            mark(m.params.fields().into_iter().map(|f| f.1).collect());
+        }
+        for c in &self.corporations {
+            mark(c.params.fields().into_iter().map(|f| f.1).collect());
+        }
+        used
+    }
+
     pub fn horizon(&self) -> usize {
         self.run.horizon
     }

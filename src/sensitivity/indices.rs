@@ -129,6 +129,9 @@ pub struct OutputIndices {
     /// The sum of the first-order indices: at most 1 (within error) when the factors are
     /// independent; 1 minus it is the share of the variance due to interactions.
     pub first_sum: Option<Estimate>,
+    /// Bootstrap resamples in which the output did not vary; above 2.5% of them the
+    /// intervals are not given (NaN).
+    pub degenerate_resamples: usize,
 }
 
 /// The point estimates of S_i and ST_i for rows `rows` (a bootstrap resample or all rows).
@@ -176,31 +179,43 @@ pub fn estimate(ev: &Evaluations, o: usize, resamples: usize, seed: u64) -> Outp
     let all: Vec<usize> = (0..n).collect();
     let mean = (a.iter().sum::<f64>() + b.iter().sum::<f64>()) / (2 * n) as f64;
     let variance = a.iter().chain(&b).map(|x| (x - mean).powi(2)).sum::<f64>() / (2 * n) as f64;
-    if variance <= 0.0 || n < 2 {
+    // Constant: every value equal (a variance computed in floating point could be 1e-30).
+    let constant = a.iter().chain(&b).all(|&x| x == a[0]);
+    if constant || n < 2 {
         return OutputIndices {
             variance,
             mean,
             factors: vec![],
             first_sum: None,
+            degenerate_resamples: 0,
         };
     }
     let point = point_estimates(&a, &b, &abs, &all);
-    // Each resample from its own stream: the intervals do not depend on the thread count.
+    // Each resample from its own stream, the same rows for every output and factor: the
+    // intervals depend neither on the thread count nor on which outputs were asked for.
     let boot: Vec<Vec<(f64, f64)>> = (0..resamples as u64)
         .into_par_iter()
         .map(|r| {
-            let mut rng = stream(seed, r, o as u64);
+            let mut rng = stream(seed, r, 0);
             let rows: Vec<usize> = (0..n).map(|_| rng.random_range(0..n)).collect();
             point_estimates(&a, &b, &abs, &rows)
         })
         .collect();
+    // A resample whose output does not vary (a rare 0/1 event with no hits in it) has no
+    // indices. Dropping such resamples would make the interval conditional on hits and too
+    // narrow: with more than 2.5% of them (either tail could be all of them), no interval.
+    let degenerate = boot
+        .iter()
+        .filter(|r| r.iter().any(|x| !x.0.is_finite()))
+        .count();
+    let no_interval = degenerate * 40 > resamples;
     let interval = |value: f64, pick: &dyn Fn(&(f64, f64)) -> f64, i: usize| {
         let mut v: Vec<f64> = boot
             .iter()
             .map(|r| pick(&r[i]))
             .filter(|x| x.is_finite())
             .collect();
-        if v.is_empty() {
+        if v.is_empty() || no_interval {
             return Estimate {
                 value,
                 lo: f64::NAN,
@@ -217,10 +232,15 @@ pub fn estimate(ev: &Evaluations, o: usize, resamples: usize, seed: u64) -> Outp
     let sum = |r: &Vec<(f64, f64)>| r.iter().map(|x| x.0).sum::<f64>();
     let mut sums: Vec<f64> = boot.iter().map(sum).filter(|x| x.is_finite()).collect();
     sums.sort_by(f64::total_cmp);
+    let (lo, hi) = if no_interval {
+        (f64::NAN, f64::NAN)
+    } else {
+        (quantile_sorted(&sums, 0.025), quantile_sorted(&sums, 0.975))
+    };
     let first_sum = Some(Estimate {
         value: sum(&point),
-        lo: quantile_sorted(&sums, 0.025),
-        hi: quantile_sorted(&sums, 0.975),
+        lo,
+        hi,
     });
     let factors = point
         .iter()
@@ -235,6 +255,7 @@ pub fn estimate(ev: &Evaluations, o: usize, resamples: usize, seed: u64) -> Outp
         mean,
         factors,
         first_sum,
+        degenerate_resamples: degenerate,
     }
 }
 
@@ -364,6 +385,24 @@ mod tests {
             assert!((a.first.value - b.first.value).abs() < 1e-6, "{a:?} {b:?}");
             assert!((a.total.value - b.total.value).abs() < 1e-6, "{a:?} {b:?}");
         }
+    }
+
+    /// A rare 0/1 output: many resamples have no hit; rather than intervals conditional on
+    /// hits, none.
+    #[test]
+    fn a_rare_event_gets_no_interval_rather_than_a_too_narrow_one() {
+        let got = estimate(
+            &design(200, 2, 3, |x| f64::from(u8::from(x[0] > 0.995))),
+            0,
+            200,
+            1,
+        );
+        assert!(got.degenerate_resamples > 5, "{}", got.degenerate_resamples);
+        assert!(
+            got.factors
+                .iter()
+                .all(|f| f.first.lo.is_nan() && f.total.hi.is_nan())
+        );
     }
 
     #[test]

@@ -250,7 +250,14 @@ fn glob(pattern: &str, text: &str) -> bool {
 pub fn factors(sc: &Scenario, groups: &[GroupSpec]) -> Result<Vec<Factor>, String> {
     let params = &sc.params.params;
     let n = params.len();
-    let uncertain: Vec<bool> = params.iter().map(|p| !p.param.is_constant()).collect();
+    // A parameter is a factor if it is random and the model reads it (a shared default that
+    // every entity overrides is in the table but read by nothing).
+    let used = sc.used_params();
+    let uncertain: Vec<bool> = params
+        .iter()
+        .zip(&used)
+        .map(|(p, &u)| u && !p.param.is_constant())
+        .collect();
     let random = [
         (ECONOMY, sc.economy.sd.iter().any(|&s| s > 0.0)),
         (
@@ -275,6 +282,14 @@ pub fn factors(sc: &Scenario, groups: &[GroupSpec]) -> Result<Vec<Factor>, Strin
     for g in groups {
         if out.iter().any(|f: &Factor| f.name == g.name) {
             return Err(format!("group {:?} is named twice", g.name));
+        }
+        if [ECONOMY, MULTIPLIERS, NOISE].contains(&g.name.as_str())
+            || params.iter().any(|p| p.path == g.name)
+        {
+            return Err(format!(
+                "group {:?}: the name is taken by a factor of its own; choose another",
+                g.name
+            ));
         }
         let mut swap = Swap {
             params: vec![false; n],
@@ -326,8 +341,17 @@ pub fn factors(sc: &Scenario, groups: &[GroupSpec]) -> Result<Vec<Factor>, Strin
                 }
             }
             if !matched {
+                let unread = params
+                    .iter()
+                    .zip(&used)
+                    .any(|(p, &u)| !u && glob(m, &p.path));
                 let constant = params.iter().any(|p| glob(m, &p.path));
-                return Err(if constant {
+                return Err(if unread {
+                    format!(
+                        "group {:?}: {m:?} matches only parameters the model does not read in {} (shared defaults that every entity overrides)",
+                        g.name, sc.name
+                    )
+                } else if constant {
                     format!(
                         "group {:?}: {m:?} matches only constants (give the parameter a distribution to study it)",
                         g.name
@@ -811,6 +835,18 @@ mod tests {
         assert_eq!(g.name, "programme effects");
         assert_eq!(g.members, ["indicators.*.effect", "gaps.k_half"]);
         assert!("noequals".parse::<GroupSpec>().is_err());
+        let sc = crate::scenario::load(std::path::Path::new("scenarios/baseline.toml")).unwrap();
+        for taken in ["economy=gaps.leak", "gaps.leak=gaps.k_half"] {
+            let e = factors(&sc, &[taken.parse().unwrap()]).unwrap_err();
+            assert!(e.contains("the name is taken"), "{e}");
+        }
+        let twice: Vec<GroupSpec> =
+            vec!["a=gaps.leak".parse().unwrap(), "b=gaps.*".parse().unwrap()];
+        assert!(
+            factors(&sc, &twice)
+                .unwrap_err()
+                .contains("already in group \"a\"")
+        );
         assert!("name=".parse::<GroupSpec>().is_err());
         assert!("closure".parse::<Output>().is_ok());
         let e = "closur".parse::<Output>().unwrap_err();

@@ -233,8 +233,9 @@ pub fn tornado(
     swings.sort_by(|a, b| b.width().total_cmp(&a.width()));
 
     // Rank regression on the uncertain parameters and the economy's mean per variable.
+    let used = sc.used_params();
     let uncertain: Vec<usize> = (0..params.len())
-        .filter(|&i| !params[i].param.is_constant())
+        .filter(|&i| used[i] && !params[i].param.is_constant())
         .collect();
     let mut names: Vec<String> = uncertain.iter().map(|&i| params[i].path.clone()).collect();
     let mut xs: Vec<Vec<f64>> = uncertain
