@@ -176,10 +176,7 @@ fn run_in_pool(
         |done| RunError::Interrupted { done, total: n },
         |start, end| run_chunk(sc, opts.seed, &layout, &ranges, start, end, keep),
         |r: ChunkResult, end| {
-            if stop {
-                // Chunks of the wave past the stopping point: computed, not used.
-                return Ok(false);
-            }
+            // Never called after it returned false: ordered_chunks drops the rest of the wave.
             total.merge(&r.aggregate);
             if let Some(s) = sink.as_mut() {
                 for o in &r.outcomes {
