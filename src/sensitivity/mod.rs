@@ -301,10 +301,14 @@ pub fn factors(sc: &Scenario, groups: &[GroupSpec]) -> Result<Vec<Factor>, Strin
             for (r, (name, is_random)) in random.iter().enumerate() {
                 if glob(m, name) {
                     if !is_random {
-                        return Err(format!(
-                            "group {:?}: {name} is not random in {} (nothing to attribute to it)",
-                            g.name, sc.name
-                        ));
+                        if m == name {
+                            return Err(format!(
+                                "group {:?}: {name} is not random in {} (nothing to attribute to it)",
+                                g.name, sc.name
+                            ));
+                        }
+                        // A pattern such as `*` passes over what is not random here.
+                        continue;
                     }
                     if let Some(other) = &taken_random[r]
                         && *other != g.name
@@ -840,6 +844,13 @@ mod tests {
             let e = factors(&sc, &[taken.parse().unwrap()]).unwrap_err();
             assert!(e.contains("the name is taken"), "{e}");
         }
+        // historisch has no economic shocks: named, refused; matched by a pattern, skipped.
+        let h = crate::scenario::load(std::path::Path::new("scenarios/historisch.toml")).unwrap();
+        let e = factors(&h, &["x=economy".parse().unwrap()]).unwrap_err();
+        assert!(e.contains("economy is not random in historisch"), "{e}");
+        let all = factors(&h, &["everything=*".parse().unwrap()]).unwrap();
+        assert_eq!(all.len(), 1);
+        assert!(!all[0].swap.economy && all[0].swap.noise);
         let twice: Vec<GroupSpec> =
             vec!["a=gaps.leak".parse().unwrap(), "b=gaps.*".parse().unwrap()];
         assert!(
