@@ -5,7 +5,8 @@
 //! over the design (in parallel, in a fixed order); [`estimate`] computes per factor
 //!
 //! - the first-order index S_i = mean((f(B) - m) (f(AB_i) - f(A))) / V (Saltelli et al.
-//!   2010, with f(B) centred on the mean m of f over A and B: the expectation is the same,
+//!   2010, with f(B) centred on the mean m of f over A and B: the expectation is the same
+//!   up to O(1/N),
 //!   the error does not grow with the output's mean, and the index does not change when a
 //!   constant is added to the output, as it must for an output in euros),
 //! - the total index ST_i = mean((f(A) - f(AB_i))²) / 2 / V (Jansen 1999),
