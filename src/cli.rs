@@ -578,14 +578,8 @@ fn compare(args: CompareArgs, cancel: &Cancel) -> anyhow::Result<()> {
         let result = crate::compare::run(&scenarios, &opts)?;
         output::write_json(&dir.join("compare.json"), &result)
             .context("cannot write compare.json")?;
-        output::write_atomic(&dir.join("compare.csv"), |w| {
-            let mut csv = csv::Writer::from_writer(w);
-            for row in crate::compare::csv_rows(&result) {
-                csv.write_record(&row)?;
-            }
-            csv.flush()
-        })
-        .context("cannot write compare.csv")?;
+        output::write_rows(&dir.join("compare.csv"), &crate::compare::csv_rows(&result))
+            .context("cannot write compare.csv")?;
         if !args.present.no_charts {
             report::compare_report(&result, &dir, args.present.lang)
                 .context("cannot draw the comparison charts and report")?;
@@ -646,14 +640,8 @@ fn sweep(args: SweepArgs, cancel: &Cancel) -> anyhow::Result<()> {
             cancel,
         )?;
         output::write_json(&dir.join("sweep.json"), &result).context("cannot write sweep.json")?;
-        output::write_atomic(&dir.join("sweep.csv"), |w| {
-            let mut csv = csv::Writer::from_writer(w);
-            for row in crate::sweep::csv_rows(&result) {
-                csv.write_record(&row)?;
-            }
-            csv.flush()
-        })
-        .context("cannot write sweep.csv")?;
+        output::write_rows(&dir.join("sweep.csv"), &crate::sweep::csv_rows(&result))
+            .context("cannot write sweep.csv")?;
         if !args.present.no_charts {
             for chart in crate::plot::sweep::SweepChart::ALL {
                 let drawn = crate::plot::sweep::render(chart, &result, args.present.lang)?;
@@ -724,14 +712,8 @@ fn calibrate(args: CalibrateArgs, cancel: &Cancel) -> anyhow::Result<()> {
             ("fit.csv", calibrate::fit_rows(&c)),
             ("parameters.csv", calibrate::parameter_rows(&c)),
         ] {
-            output::write_atomic(&dir.join(name), |w| {
-                let mut csv = csv::Writer::from_writer(w);
-                for row in &rows {
-                    csv.write_record(row)?;
-                }
-                csv.flush()
-            })
-            .with_context(|| format!("cannot write {name}"))?;
+            output::write_rows(&dir.join(name), &rows)
+                .with_context(|| format!("cannot write {name}"))?;
         }
         let text = scenario::fitted_document(
             &args.scenario,
@@ -868,15 +850,8 @@ fn sensitivity(args: SensitivityArgs, cancel: &Cancel) -> anyhow::Result<()> {
         let s = sensitivity::run(&sc, &args.scenario.display().to_string(), factors, &opts)?;
         output::write_json(&dir.join("sensitivity.json"), &s)
             .context("cannot write sensitivity.json")?;
-        let rows = sensitivity::rows(&s);
-        output::write_atomic(&dir.join("sensitivity.csv"), |w| {
-            let mut csv = csv::Writer::from_writer(w);
-            for row in &rows {
-                csv.write_record(row)?;
-            }
-            csv.flush()
-        })
-        .context("cannot write sensitivity.csv")?;
+        output::write_rows(&dir.join("sensitivity.csv"), &sensitivity::rows(&s))
+            .context("cannot write sensitivity.csv")?;
         if !args.present.no_charts {
             report::sensitivity_report(&s, &dir, args.present.lang)
                 .context("cannot draw the sensitivity charts and report")?;
@@ -925,17 +900,8 @@ fn evaluate(args: EvaluateArgs, cancel: &Cancel) -> anyhow::Result<()> {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
     }
-    output::write_atomic(&out, |w| {
-        let mut csv = csv::Writer::from_writer(w);
-        csv.write_record(evaluate::COLUMNS)?;
-        for r in &rows {
-            let mut rec: Vec<String> = vec![r.row.to_string(), r.draw.to_string()];
-            rec.extend(r.values.iter().map(|v| v.to_string()));
-            csv.write_record(&rec)?;
-        }
-        csv.flush()
-    })
-    .with_context(|| format!("cannot write {}", out.display()))?;
+    output::write_rows(&out, &evaluate::csv_rows(&rows))
+        .with_context(|| format!("cannot write {}", out.display()))?;
     if !args.quiet {
         println!(
             "{} rows of {} ({} parameters set per row, seed {seed}) in {:.1} s: {}",

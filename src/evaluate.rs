@@ -213,6 +213,17 @@ pub fn load(path: &Path, sc: &Scenario, default_draw: u64) -> Result<Design, Sce
     })
 }
 
+/// The outputs file: the header ([`COLUMNS`]) and one row per evaluated design row.
+pub fn csv_rows(rows: &[Evaluated]) -> Vec<Vec<String>> {
+    let mut out = vec![COLUMNS.map(String::from).to_vec()];
+    out.extend(rows.iter().map(|r| {
+        let mut rec = vec![r.row.to_string(), r.draw.to_string()];
+        rec.extend(r.values.iter().map(|v| v.to_string()));
+        rec
+    }));
+    out
+}
+
 /// Why an evaluation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum EvaluateError {

@@ -554,6 +554,17 @@ pub fn write_convergence(path: &Path, r: &crate::precision::Report) -> io::Resul
     })
 }
 
+/// Writes `rows` (the first is the header) as CSV to `path`, atomically.
+pub fn write_rows(path: &Path, rows: &[Vec<String>]) -> io::Result<()> {
+    write_atomic(path, |w| {
+        let mut csv = csv::Writer::from_writer(w);
+        for row in rows {
+            csv.write_record(row)?;
+        }
+        csv.flush()
+    })
+}
+
 pub fn write_json<T: Serialize>(path: &Path, value: &T) -> io::Result<()> {
     write_atomic(path, |w| {
         serde_json::to_writer_pretty(&mut *w, value)?;

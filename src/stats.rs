@@ -10,6 +10,17 @@ use serde::{Deserialize, Serialize};
 /// Number of histogram bins per quantity.
 pub const BINS: usize = 2048;
 
+/// The `p` quantile of values sorted ascending, interpolating linearly between order
+/// statistics (type 7); NaN for no values.
+pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let h = p * (sorted.len() - 1) as f64;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
 /// Count, mean, sum of squared deviations, min and max.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Moments {

@@ -393,9 +393,7 @@ impl Statistic {
 pub fn quantile(values: &[f64], q: f64) -> f64 {
     let mut v = values.to_vec();
     v.sort_by(f64::total_cmp);
-    let h = (v.len() - 1) as f64 * q;
-    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
-    v[lo] + (h - lo as f64) * (v[hi] - v[lo])
+    crate::stats::quantile_sorted(&v, q)
 }
 
 #[cfg(test)]

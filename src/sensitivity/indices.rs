@@ -15,6 +15,7 @@
 //! intervals (rows resampled with replacement, the same resamples for every factor).
 
 use crate::rng::stream;
+use crate::stats::quantile_sorted;
 use rand::RngExt;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -158,16 +159,6 @@ fn point_estimates(a: &[f64], b: &[f64], abs: &[Vec<f64>], rows: &[usize]) -> Ve
             }
         })
         .collect()
-}
-
-/// The `p` quantile of sorted values (linear interpolation).
-fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let h = p * (sorted.len() - 1) as f64;
-    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
 /// First-order and total indices of every factor for output `o` of `ev`, with 95% intervals

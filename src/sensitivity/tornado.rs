@@ -9,6 +9,7 @@ use crate::model::economy::VARIABLES;
 use crate::model::{DrawOutcome, Streams, Workspace, simulate_mixed};
 use crate::rng::stream;
 use crate::scenario::Scenario;
+use crate::stats::quantile_sorted;
 use nalgebra::{DMatrix, DVector};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -74,13 +75,7 @@ pub fn param_quantiles(param: &Param, key: u64, seed: u64, ps: &[f64]) -> Vec<f6
         .map(|d| param.sample(&mut stream(seed, d, key)))
         .collect();
     v.sort_by(f64::total_cmp);
-    ps.iter()
-        .map(|p| {
-            let h = p * (v.len() - 1) as f64;
-            let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
-            v[lo] + (h - lo as f64) * (v[hi] - v[lo])
-        })
-        .collect()
+    ps.iter().map(|&p| quantile_sorted(&v, p)).collect()
 }
 
 /// What the tornado and the regression keep of a draw: the parameters, the economy's mean
