@@ -50,6 +50,10 @@ enum Command {
     /// Which uncertainties drive the outcomes: Sobol' first-order and total indices with
     /// bootstrap intervals (Saltelli design over the scenario's random streams).
     Sensitivity(SensitivityArgs),
+    /// Find the smallest (or largest) value of a lever that meets a target, e.g. the municipal
+    /// budget per resident for "p_halved >= 0.2", on common random numbers with a 95%
+    /// Monte Carlo interval; says so plainly when the range cannot reach it.
+    Seek(SeekArgs),
     /// Evaluate the model once per row of a design (CSV: columns named by parameter paths,
     /// optionally `draw`), e.g. a SALib or EMA Workbench sample; one row of outputs per row.
     Evaluate(EvaluateArgs),
@@ -237,6 +241,42 @@ struct SensitivityArgs {
 }
 
 #[derive(clap::Args)]
+struct SeekArgs {
+    /// Scenario file.
+    scenario: PathBuf,
+    /// The lever: a dotted scenario path, e.g. municipalities.defaults.budget_per_resident or
+    /// corporations.defaults.rent_policy.2013.
+    #[arg(long)]
+    lever: String,
+    /// The target: a figure, <, <=, > or >=, and a number, e.g. "p_halved >= 0.2",
+    /// "closure_mean[Rotterdam] >= 0.15" or "p_breach_icr <= 5%". Figures: p_halved,
+    /// p_closed, p_breach, p_breach_icr, p_breach_ltv, closure_mean, closure_median,
+    /// closure_q05 .. closure_q95, value_uplift_mean, min_icr_q05, max_ltv_q95, ...; a
+    /// municipality, wijk or corporation in brackets.
+    #[arg(long)]
+    target: String,
+    /// The lever's range (default: 0..1 for a share; otherwise required).
+    #[arg(long, value_name = "LO..HI")]
+    range: Option<crate::seek::Range>,
+    /// Seek the smallest value that meets the target (the default).
+    #[arg(long, visible_alias = "minimize", conflicts_with = "maximise")]
+    minimise: bool,
+    /// Seek the largest value that meets the target.
+    #[arg(long, visible_alias = "maximize")]
+    maximise: bool,
+    #[command(flatten)]
+    draw: DrawArgs,
+    /// Bootstrap resamples for the 95% interval.
+    #[arg(long, default_value_t = 400)]
+    resamples: usize,
+    /// Output directory (default: output/seek_<scenario>).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    present: PresentArgs,
+}
+
+#[derive(clap::Args)]
 struct EvaluateArgs {
     /// The scenario: everything the design does not set.
     scenario: PathBuf,
@@ -302,6 +342,7 @@ pub fn main() -> ExitCode {
         Command::Sweep(args) => sweep(args, &cancel),
         Command::Calibrate(args) => calibrate(args, &cancel),
         Command::Sensitivity(args) => sensitivity(args, &cancel),
+        Command::Seek(args) => seek(args, &cancel),
         Command::Evaluate(args) => evaluate(args, &cancel),
         Command::Report { run_dir, lang } => report::report_dir(&run_dir, lang),
         Command::List { dir } => list(&dir),
@@ -860,6 +901,87 @@ fn sensitivity(args: SensitivityArgs, cancel: &Cancel) -> anyhow::Result<()> {
     })?;
     if !args.present.quiet {
         print!("{}", sensitivity::terminal(&result, args.top));
+        println!("\nResults in {}", dir.display());
+    }
+    Ok(())
+}
+
+fn seek(args: SeekArgs, cancel: &Cancel) -> anyhow::Result<()> {
+    use crate::seek::{self, Direction, SeekError};
+    let sc = scenario::load(&args.scenario)?;
+    warn(&sc);
+    let target = crate::query::parse_target(&sc, &args.target)
+        .map_err(|e| BadInput(format!("--target: {e}")))?;
+    let draws = args.draw.draws.unwrap_or(sc.run.draws);
+    if draws < 100 {
+        return Err(BadInput(format!(
+            "--draws must be at least 100 for a Monte Carlo interval, got {draws}"
+        ))
+        .into());
+    }
+    if args.resamples < 100 {
+        return Err(BadInput(format!(
+            "--resamples must be at least 100 for a 95% interval, got {}",
+            args.resamples
+        ))
+        .into());
+    }
+    let threads = effective_threads(args.draw.threads);
+    // About 30 evaluations: an 11-point scan, 10 bisections, 10 points around the answer.
+    let seconds = 30.0 * engine::estimate(&sc, draws, threads);
+    check_size("this search", seconds, 0.0, args.present.force)?;
+    let opts = seek::Options {
+        lever: args.lever.clone(),
+        range: args.range,
+        direction: if args.maximise {
+            Direction::Largest
+        } else {
+            Direction::Smallest
+        },
+        draws,
+        seed: args.draw.seed.unwrap_or(sc.run.seed),
+        threads: args.draw.threads,
+        resamples: args.resamples,
+        progress: !args.present.quiet,
+        cancel: cancel.clone(),
+    };
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("seek_{}", sc.name)));
+    prepare_dir(&dir, args.present.force)?;
+    if !args.present.quiet {
+        eprintln!(
+            "seeking the {} {} with {} ({draws} draws per value, about 30 values)",
+            if args.maximise { "largest" } else { "smallest" },
+            args.lever,
+            target.text
+        );
+    }
+    let result = into_dir(&dir, "seek", cancel, || {
+        let f = seek::run(&args.scenario, &sc, &target, &opts).map_err(|e| -> anyhow::Error {
+            match e {
+                SeekError::Scenario(e) => e.into(),
+                e @ (SeekError::NoRange { .. } | SeekError::NoEffect { .. }) => {
+                    BadInput(e.to_string()).into()
+                }
+                SeekError::Run(e) => e.into(),
+                e => e.into(),
+            }
+        })?;
+        output::write_json(&dir.join("seek.json"), &f).context("cannot write seek.json")?;
+        output::write_rows(&dir.join("seek.csv"), &seek::csv_rows(&f))
+            .context("cannot write seek.csv")?;
+        if !args.present.no_charts {
+            let chart = crate::plot::seek::render(&f, args.present.lang)
+                .context("cannot draw the seek chart")?;
+            crate::plot::write_chart(&dir.join("charts"), &chart)
+                .context("cannot write the seek chart")?;
+        }
+        Ok(f)
+    })?;
+    if !args.present.quiet {
+        print!("{}", seek::terminal(&result));
         println!("\nResults in {}", dir.display());
     }
     Ok(())

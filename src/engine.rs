@@ -214,6 +214,40 @@ pub fn estimate(sc: &Scenario, draws: u64, threads: usize) -> f64 {
     draws as f64 * units / (UNITS_PER_SECOND * threads.max(1) as f64)
 }
 
+/// `f` of every draw 0..`n` of `sc` under `seed`, in draw order, computed on the current
+/// rayon pool a chunk at a time: the per-draw values an analysis needs beyond the run's
+/// aggregate (seek's figures, discover's inputs). The result does not depend on the number of
+/// threads.
+///
+/// # Errors
+/// Interrupted by `cancel` (between waves of chunks).
+pub fn map_draws<T: Send>(
+    sc: &Scenario,
+    seed: u64,
+    n: u64,
+    cancel: &Cancel,
+    f: impl Fn(&DrawOutcome) -> T + Sync,
+) -> Result<Vec<T>, RunError> {
+    let mut out = Vec::with_capacity(usize::try_from(n).unwrap_or(0));
+    ordered_chunks(
+        n,
+        0,
+        cancel,
+        |done| RunError::Interrupted { done, total: n },
+        |start, end| {
+            let mut ws = Workspace::default();
+            Ok((start..end)
+                .map(|d| f(simulate_draw(sc, seed, d, &mut ws)))
+                .collect::<Vec<T>>())
+        },
+        |chunk, _| {
+            out.extend(chunk);
+            Ok(true)
+        },
+    )?;
+    Ok(out)
+}
+
 /// Computes the chunks `first..` of `n` draws (chunk `c` holds draws `c * CHUNK` up to
 /// `(c + 1) * CHUNK`) on the current rayon pool, a wave of two per thread at a time, and hands
 /// each result to `merge` in chunk order with the end of its draw range; `merge` returns

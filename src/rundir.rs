@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 pub const COMPLETE: &str = "run.complete";
 
 /// Everything wijksim writes into an output directory (files and the `charts` folder).
-pub const OUTPUTS: [&str; 14] = [
+pub const OUTPUTS: [&str; 28] = [
     "summary.json",
     "yearly.csv",
     "wijken.csv",
@@ -24,11 +24,25 @@ pub const OUTPUTS: [&str; 14] = [
     "scenario.json",
     "report.html",
     "summary.xlsx",
+    "convergence.csv",
     "compare.json",
     "compare.csv",
     "compare.html",
     "sweep.json",
     "sweep.csv",
+    "calibration.json",
+    "calibration.html",
+    "calibrated.toml",
+    "sensitivity.json",
+    "sensitivity.csv",
+    "sensitivity.html",
+    "seek.json",
+    "seek.csv",
+    "discover.json",
+    "discover.csv",
+    "discover_boxes.csv",
+    "discover_inputs.csv",
+    "discover.html",
     "charts",
 ];
 

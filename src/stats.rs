@@ -21,6 +21,24 @@ pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
+/// [`quantile_sorted`] of values in any order, in linear time; reorders `values`. The result
+/// does not depend on their order. NaN for no values.
+pub fn quantile_unsorted(values: &mut [f64], p: f64) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    let h = p * (values.len() - 1) as f64;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    let (_, &mut a, above) = values.select_nth_unstable_by(lo, f64::total_cmp);
+    let b = if hi == lo {
+        a
+    } else {
+        // The next order statistic is the smallest of those above.
+        above.iter().copied().fold(f64::INFINITY, f64::min)
+    };
+    a + (h - lo as f64) * (b - a)
+}
+
 /// Count, mean, sum of squared deviations, min and max.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Moments {

@@ -10,6 +10,7 @@ pub(crate) mod charts;
 pub mod compare;
 pub mod convergence;
 mod labels;
+pub mod seek;
 pub mod sensitivity;
 pub mod sweep;
 
