@@ -54,6 +54,9 @@ enum Command {
     /// budget per resident for "p_halved >= 0.2", on common random numbers with a 95%
     /// Monte Carlo interval; says so plainly when the range cannot reach it.
     Seek(SeekArgs),
+    /// Scenario discovery: under which conditions does something happen (e.g. "closure < 0.1"
+    /// or "breach_ltv")? PRIM over the draws' uncertain inputs, as EMA Workbench runs it.
+    Discover(DiscoverArgs),
     /// Evaluate the model once per row of a design (CSV: columns named by parameter paths,
     /// optionally `draw`), e.g. a SALib or EMA Workbench sample; one row of outputs per row.
     Evaluate(EvaluateArgs),
@@ -277,6 +280,39 @@ struct SeekArgs {
 }
 
 #[derive(clap::Args)]
+struct DiscoverArgs {
+    /// Scenario file.
+    scenario: PathBuf,
+    /// The condition that makes a draw a case, e.g. "closure < 0.1", "breach_ltv",
+    /// "closure[Rotterdam] < 0.1 and not breach_icr". Quantities: closure, value_uplift,
+    /// min_icr, max_ltv (compare them with <, <=, >, >=) and the events halved, closed,
+    /// breach, breach_icr, breach_ltv; a municipality, wijk or corporation in brackets;
+    /// and, or, not, parentheses.
+    #[arg(long = "where", value_name = "CONDITION")]
+    condition: String,
+    #[command(flatten)]
+    draw: DrawArgs,
+    /// Share of a box's draws one peel removes.
+    #[arg(long, default_value_t = 0.05)]
+    peel_alpha: f64,
+    /// Share of the draws just outside a side that one paste adds.
+    #[arg(long, default_value_t = 0.05)]
+    paste_alpha: f64,
+    /// The smallest box, as a share of all draws.
+    #[arg(long, default_value_t = 0.05)]
+    mass_min: f64,
+    /// Report this step of the trajectory (default: the knee, the best balance of coverage
+    /// and density).
+    #[arg(long = "box", value_name = "STEP")]
+    step: Option<usize>,
+    /// Output directory (default: output/discover_<scenario>).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    present: PresentArgs,
+}
+
+#[derive(clap::Args)]
 struct EvaluateArgs {
     /// The scenario: everything the design does not set.
     scenario: PathBuf,
@@ -343,6 +379,7 @@ pub fn main() -> ExitCode {
         Command::Calibrate(args) => calibrate(args, &cancel),
         Command::Sensitivity(args) => sensitivity(args, &cancel),
         Command::Seek(args) => seek(args, &cancel),
+        Command::Discover(args) => discover(args, &cancel),
         Command::Evaluate(args) => evaluate(args, &cancel),
         Command::Report { run_dir, lang } => report::report_dir(&run_dir, lang),
         Command::List { dir } => list(&dir),
@@ -982,6 +1019,88 @@ fn seek(args: SeekArgs, cancel: &Cancel) -> anyhow::Result<()> {
     })?;
     if !args.present.quiet {
         print!("{}", seek::terminal(&result));
+        println!("\nResults in {}", dir.display());
+    }
+    Ok(())
+}
+
+fn discover(args: DiscoverArgs, cancel: &Cancel) -> anyhow::Result<()> {
+    use crate::discover::{self, DiscoverError};
+    let sc = scenario::load(&args.scenario)?;
+    warn(&sc);
+    let condition = crate::query::parse_condition(&sc, &args.condition)
+        .map_err(|e| BadInput(format!("--where: {e}")))?;
+    for (name, x, lo, hi) in [
+        ("--peel-alpha", args.peel_alpha, 0.0, 0.5),
+        ("--paste-alpha", args.paste_alpha, 0.0, 0.5),
+        ("--mass-min", args.mass_min, 0.0, 1.0),
+    ] {
+        if !(x > lo && x < hi) {
+            return Err(BadInput(format!("{name} must lie between {lo} and {hi}, got {x}")).into());
+        }
+    }
+    let draws = args.draw.draws.unwrap_or(sc.run.draws);
+    if draws < 100 {
+        return Err(BadInput(format!(
+            "--draws must be at least 100 for PRIM's boxes to mean anything, got {draws}"
+        ))
+        .into());
+    }
+    let threads = effective_threads(args.draw.threads);
+    check_size(
+        "this discovery",
+        engine::estimate(&sc, draws, threads),
+        0.0,
+        args.present.force,
+    )?;
+    let opts = discover::Options {
+        draws,
+        seed: args.draw.seed.unwrap_or(sc.run.seed),
+        threads: args.draw.threads,
+        prim: discover::prim::Settings {
+            peel_alpha: args.peel_alpha,
+            paste_alpha: args.paste_alpha,
+            mass_min: args.mass_min,
+        },
+        step: args.step,
+        cancel: cancel.clone(),
+    };
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("discover_{}", sc.name)));
+    prepare_dir(&dir, args.present.force)?;
+    let condition_text = args.condition.trim().to_string();
+    let result = into_dir(&dir, "discover", cancel, || {
+        let mined = discover::mine(&sc, &condition, &opts)?;
+        let f = discover::discover(&sc, &condition_text, &mined, &opts).map_err(
+            |e| -> anyhow::Error {
+                match e {
+                    e @ (DiscoverError::NoContrast { .. }
+                    | DiscoverError::NoSuchStep { .. }
+                    | DiscoverError::NoInputs) => BadInput(e.to_string()).into(),
+                    e => e.into(),
+                }
+            },
+        )?;
+        output::write_rows(
+            &dir.join("discover_inputs.csv"),
+            &discover::input_rows(&mined),
+        )
+        .context("cannot write discover_inputs.csv")?;
+        output::write_json(&dir.join("discover.json"), &f).context("cannot write discover.json")?;
+        output::write_rows(&dir.join("discover.csv"), &discover::trajectory_rows(&f))
+            .context("cannot write discover.csv")?;
+        output::write_rows(&dir.join("discover_boxes.csv"), &discover::box_rows(&f))
+            .context("cannot write discover_boxes.csv")?;
+        if !args.present.no_charts {
+            report::discover_report(&f, &dir, args.present.lang)
+                .context("cannot draw the discovery charts and report")?;
+        }
+        Ok(f)
+    })?;
+    if !args.present.quiet {
+        print!("{}", discover::terminal(&result));
         println!("\nResults in {}", dir.display());
     }
     Ok(())

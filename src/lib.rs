@@ -13,6 +13,7 @@ pub mod aggregate;
 pub mod calibrate;
 pub mod cli;
 pub mod compare;
+pub mod discover;
 pub mod dist;
 pub mod engine;
 pub mod evaluate;

@@ -77,6 +77,14 @@ impl Lang {
         }
     }
 
+    /// A number already written with a decimal point, with the language's decimal mark.
+    pub fn decimal(self, s: &str) -> String {
+        match self {
+            Lang::En => s.to_string(),
+            Lang::Nl => s.replace('.', ","),
+        }
+    }
+
     /// The display name of a corporation: a municipality's sector-average stand-in says so in
     /// the reader's language.
     pub fn corporation(self, name: &str, sector_average: bool) -> String {

@@ -9,6 +9,7 @@ pub mod calibration;
 pub(crate) mod charts;
 pub mod compare;
 pub mod convergence;
+pub mod discover;
 mod labels;
 pub mod seek;
 pub mod sensitivity;

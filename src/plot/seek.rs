@@ -26,7 +26,7 @@ pub fn render(f: &SeekFile, lang: Lang) -> Result<RenderedChart, PlotError> {
 
 /// Decimals that tell the lever's values apart over its range.
 fn decimals(f: &SeekFile) -> usize {
-    (-(f.hi - f.lo).log10() + 3.0).clamp(0.0, 6.0) as usize
+    (-(f.hi - f.lo).log10() + 4.0).clamp(0.0, 8.0) as usize
 }
 
 fn figure(lang: Lang, f: &SeekFile, y: f64) -> String {
@@ -163,7 +163,27 @@ where
     let pad = ((hi - lo) * 0.08).max(if f.share { 0.005 } else { 1e-6 });
     let (y0, y1) = (lo - pad, hi + pad);
     let span = f.hi - f.lo;
-    let d = decimals(f);
+    // Decimals enough for ticks about an eighth of the range apart.
+    let tick_decimals = (-(span / 8.0).log10()).ceil().clamp(0.0, 8.0) as usize;
+    // One number of decimals for the whole axis, from its span.
+    let y_span = y1 - y0;
+    let axis = |y: f64| {
+        if f.share {
+            lang.pct(
+                y,
+                if y_span >= 0.2 {
+                    0
+                } else if y_span >= 0.02 {
+                    1
+                } else {
+                    2
+                },
+            )
+        } else {
+            let digits = (-(y_span.log10()) + 2.0).clamp(0.0, 6.0) as usize;
+            lang.number(y, digits)
+        }
+    };
     let mut chart = ChartBuilder::on(&area)
         .margin(16)
         .margin_right(40)
@@ -174,8 +194,8 @@ where
         .configure_mesh()
         .x_labels(8)
         .y_labels(6)
-        .x_label_formatter(&|x| lang.number(*x, d.saturating_sub(1)))
-        .y_label_formatter(&|y| figure(lang, f, *y))
+        .x_label_formatter(&|x| lang.number(*x, tick_decimals))
+        .y_label_formatter(&|y| axis(*y))
         .x_desc(f.lever.as_str())
         .y_desc(f.figure.as_str())
         .house(17, 15)

@@ -3,10 +3,12 @@
 //! charts, never from the model.
 
 mod calibration;
+mod discover;
 mod sensitivity;
 mod xlsx;
 
 pub use calibration::calibration_report;
+pub use discover::discover_report;
 pub use sensitivity::sensitivity_report;
 pub use xlsx::write_xlsx;
 
