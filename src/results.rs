@@ -4,6 +4,7 @@
 use crate::output::{Meta, SummaryFile};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 /// One row of yearly.csv: a quantile band of one variable in one year.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -31,6 +32,9 @@ pub struct RunResults {
     pub meta: Meta,
     /// The resolved scenario as written at run time (scenario.json), if present.
     pub scenario: Option<serde_json::Value>,
+    /// When summary.json was written (its file time), where the file system tells: no file
+    /// of the run records a date.
+    pub written: Option<SystemTime>,
 }
 
 /// A run directory that cannot be read, naming the file and what is wrong.
@@ -76,12 +80,16 @@ impl RunResults {
             ),
             Err(_) => None,
         };
+        let written = std::fs::metadata(dir.join("summary.json"))
+            .and_then(|m| m.modified())
+            .ok();
         Ok(RunResults {
             dir: dir.to_path_buf(),
             summary,
             yearly,
             meta,
             scenario,
+            written,
         })
     }
 

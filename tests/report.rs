@@ -154,6 +154,7 @@ fn a_run_draws_every_chart_the_report_and_the_workbook() {
     assert_eq!(
         wb.sheet_names(),
         [
+            "about",
             "overall",
             "wijken",
             "corporations",

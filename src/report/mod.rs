@@ -43,7 +43,7 @@ pub fn write_all(r: &RunResults, lang: Lang) -> Result<(), ReportError> {
         path: path.display().to_string(),
         message: e.to_string(),
     })?;
-    write_xlsx(r, &r.dir.join("summary.xlsx"))
+    write_xlsx(r, lang, &r.dir.join("summary.xlsx"))
 }
 
 /// The stylesheet of the report pages.
