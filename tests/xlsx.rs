@@ -259,6 +259,7 @@ fn assert_dutch(out: &Path) {
     );
     let sheet = wb.sheet("toelichting");
     assert_eq!(float(about(&sheet, "trekkingen")), DRAWS as f64);
+    assert_eq!(float(about(&sheet, "startgetal")), 2007.0);
     for (term, says) in [
         (
             "ingelopen deel",

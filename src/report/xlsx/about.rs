@@ -105,7 +105,7 @@ pub fn write(ws: &mut Worksheet, r: &RunResults, lang: Lang) -> Result<(), XlsxE
         l("years", "jaren"),
         &format!("{}-{}", s.first_year, s.last_year),
     )?;
-    rows.number("seed", s.seed as f64, Unit::Digits)?;
+    rows.number(l("seed", "startgetal"), s.seed as f64, Unit::Digits)?;
     rows.number(l("draws", "trekkingen"), s.draws as f64, Unit::Count)?;
     if let Some(date) = written(r) {
         rows.date(l("date of the results", "datum van de resultaten"), &date)?;
