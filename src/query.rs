@@ -252,9 +252,7 @@ fn resolve_scope(sc: &Scenario, measure: Measure, name: &str) -> Result<Scope, S
         }
         found.extend(wijken.first().map(|&w| (Scope::Wijk(w), "wijk")));
     }
-    // A sector-average corporation carries its municipality's name: the municipality scope
-    // selects exactly it, so it is no ambiguity.
-    if wants("corporation") && (kind.is_some() || found.is_empty()) {
+    if wants("corporation") {
         found.extend(
             sc.corporations
                 .iter()
@@ -283,11 +281,13 @@ fn resolve_scope(sc: &Scenario, measure: Measure, name: &str) -> Result<Scope, S
             ));
         }
     };
-    match (&scope, measure.of_corporations()) {
-        (Scope::Corporation(_), false) => Err(format!(
-            "{} is measured over wijken, not for a corporation such as `{name}`",
-            measure.name()
-        )),
+    match scope {
+        Scope::Corporation(_) if !measure.of_corporations() && measure != Measure::ValueUplift => {
+            Err(format!(
+                "{} is measured over wijken, not for a corporation such as `{name}`",
+                measure.name()
+            ))
+        }
         _ => Ok(scope),
     }
 }
@@ -387,12 +387,6 @@ pub struct Target {
     pub figure: String,
     /// Normalised text, e.g. `p_halved[Rotterdam] >= 0.2`.
     pub text: String,
-}
-
-impl Target {
-    pub fn is_met(&self, estimate: f64) -> bool {
-        self.op.holds(estimate, self.threshold)
-    }
 }
 
 /// A mistake in an expression, with where it is.

@@ -126,6 +126,20 @@ fn a_chosen_step_is_reported() {
 }
 
 #[test]
+fn a_common_condition_gets_a_box_not_the_whole_data() {
+    let dir = common::scratch("discover_common");
+    let path = common::small_baseline(&dir);
+    let out = dir.join("out");
+    let o = discover(&path, "not breach_ltv", &out, &["--no-charts"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let f = load(&out);
+    assert!(f.base_density() > 0.9);
+    assert!(f.chosen >= 1, "the knee is a box PRIM found, not the start");
+    assert!(f.chosen_box().density > f.base_density());
+    assert!(f.has_significant_limit());
+}
+
+#[test]
 fn conditions_without_contrast_or_with_mistakes_are_refused() {
     let dir = common::scratch("discover_bad");
     let path = common::small_baseline(&dir);

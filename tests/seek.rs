@@ -141,6 +141,7 @@ fn an_unreachable_target_is_reported_with_the_best_value() {
         best,
         best_at,
         flat_from,
+        still_moving,
         share_reachable,
     } = f.answer
     else {
@@ -150,6 +151,10 @@ fn an_unreachable_target_is_reported_with_the_best_value() {
     assert_eq!(best, max);
     assert!(best < 0.5 && best_at > 1000.0);
     assert!(flat_from.is_some_and(|x| x > 0.0 && x < 2000.0));
+    assert!(
+        !still_moving,
+        "closure flattens long before 2,000 per resident"
+    );
     assert_eq!(share_reachable, 0.0);
     assert!(out.join(wijksim::rundir::COMPLETE).exists());
     assert!(seek::sentence(&f).contains("cannot be reached"));
@@ -160,9 +165,14 @@ fn bad_targets_and_ranges_are_refused_with_their_place() {
     let dir = common::scratch("seek_bad");
     let path = common::small_baseline(&dir);
     let run = |target: &str, extra: &[&str]| {
+        let lever = if extra.contains(&"--lever") {
+            vec![]
+        } else {
+            vec!["--lever", "municipalities.defaults.budget_per_resident"]
+        };
         Command::new(env!("CARGO_BIN_EXE_wijksim"))
             .args(["seek", path.to_str().unwrap()])
-            .args(["--lever", "municipalities.defaults.budget_per_resident"])
+            .args(lever)
             .args(["--target", target])
             .args(extra)
             .args(["-n", "200", "-q", "--no-charts", "--out"])
@@ -187,6 +197,11 @@ fn bad_targets_and_ranges_are_refused_with_their_place() {
             "column 9: `Atlantis` is no",
         ),
         ("closure_mean >= 0.2", &[][..], "give --range LO..HI"),
+        (
+            "closure_mean >= 0.2",
+            &["--range", "0..2", "--lever", "gaps.retention"][..],
+            "--lever gaps.retention = 2: ",
+        ),
     ] {
         let o = run(target, extra);
         let err = String::from_utf8_lossy(&o.stderr);
@@ -194,4 +209,20 @@ fn bad_targets_and_ranges_are_refused_with_their_place() {
         assert!(err.contains(expect), "{target}: {err}");
         assert!(!dir.join("out").join("seek.json").exists());
     }
+    // A finished result is not removed by a --force run whose lever is wrong.
+    let ok = run(
+        "closure_mean >= 0.1",
+        &["--range", "0..10", "--resamples", "100"],
+    );
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let bad = run(
+        "closure_mean >= 0.1",
+        &["--range", "0..10", "--lever", "gaps.leek", "--force"],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(dir.join("out").join("seek.json").exists());
 }

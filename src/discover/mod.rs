@@ -86,7 +86,7 @@ pub struct Limit {
 
 /// One box of the peeling and pasting trajectory.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Box {
+pub struct PrimBox {
     pub step: usize,
     pub phase: prim::Phase,
     pub draws: usize,
@@ -110,14 +110,14 @@ pub struct DiscoverFile {
     pub inputs: Vec<Input>,
     /// Inputs left out because they are the same in every draw.
     pub constant: Vec<String>,
-    pub trajectory: Vec<Box>,
+    pub trajectory: Vec<PrimBox>,
     /// The reported box, and whether it is the knee (else the user's `--box`).
     pub chosen: usize,
     pub chosen_is_knee: bool,
 }
 
 impl DiscoverFile {
-    pub fn chosen_box(&self) -> &Box {
+    pub fn chosen_box(&self) -> &PrimBox {
         &self.trajectory[self.chosen]
     }
 
@@ -307,7 +307,7 @@ pub fn discover(
     let trajectory = steps
         .iter()
         .enumerate()
-        .map(|(i, s)| Box {
+        .map(|(i, s)| PrimBox {
             step: i,
             phase: s.phase,
             draws: s.n,
@@ -460,7 +460,7 @@ pub fn show_p(p: f64) -> String {
 
 /// The chosen box's limits as conditions, e.g. `economy.mean_house_price_growth <= 0.0121`,
 /// with each limit's (largest) quasi-p-value; `num` writes the numbers.
-pub fn rules(b: &Box, num: &dyn Fn(f64) -> String) -> Vec<(String, Option<f64>)> {
+pub fn rules(b: &PrimBox, num: &dyn Fn(f64) -> String) -> Vec<(String, Option<f64>)> {
     let mut out = vec![];
     for l in &b.limits {
         match (l.lower_restricted, l.upper_restricted) {
@@ -562,4 +562,4 @@ pub fn terminal(f: &DiscoverFile) -> String {
 }
 
 /// Said when no limit of the chosen box is significant.
-pub const NO_STRUCTURE: &str = "no limit of this box is significant: PRIM found no box in which the cases concentrate beyond chance. They may lie in separate regions that one box cannot hold (try the parts of an `or` or of `breach` one at a time: breach_icr, breach_ltv), or depend on something the inputs do not describe (such as the path of the economy rather than its means).";
+pub const NO_STRUCTURE: &str = "this box has no significant limit: in it the cases do not concentrate beyond chance. They may lie in separate regions that one box cannot hold (try the parts of an “or” or of “breach” one at a time: breach_icr, breach_ltv), or depend on something the inputs do not describe (such as the path of the economy rather than its means).";

@@ -426,8 +426,9 @@ fn candidate(
 }
 
 /// The box with the best balance of coverage and density: the highest harmonic mean of the
-/// two (the first of equals, i.e. the larger box). EMA Workbench leaves the choice to its
-/// user; this is wijksim's default.
+/// two (the first of equals, i.e. the larger box), among the boxes PRIM found (not the start,
+/// the whole data, unless PRIM found none). EMA Workbench leaves the choice to its user; this
+/// is wijksim's default.
 pub fn knee(trajectory: &[Step]) -> usize {
     let f1 = |s: &Step| {
         if s.coverage + s.density > 0.0 {
@@ -436,8 +437,9 @@ pub fn knee(trajectory: &[Step]) -> usize {
             0.0
         }
     };
-    let mut best = 0;
-    for (i, s) in trajectory.iter().enumerate() {
+    let first = usize::from(trajectory.len() > 1);
+    let mut best = first;
+    for (i, s) in trajectory.iter().enumerate().skip(first) {
         if f1(s) > f1(&trajectory[best]) {
             best = i;
         }

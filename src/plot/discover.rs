@@ -66,7 +66,7 @@ where
 {
     root.fill(&WHITE)?;
     let title = format!(
-        "{} `{}`: {}",
+        "{} “{}”: {}",
         lang.t("Boxes of draws with", "Boxen van trekkingen met"),
         f.condition,
         lang.t(

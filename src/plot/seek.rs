@@ -37,8 +37,17 @@ fn figure(lang: Lang, f: &SeekFile, y: f64) -> String {
     }
 }
 
+/// The target with the language's decimal mark in its number.
+fn target(f: &SeekFile, lang: Lang) -> String {
+    match f.target.rsplit_once(' ') {
+        Some((head, number)) => format!("{head} {}", lang.decimal(number)),
+        None => f.target.clone(),
+    }
+}
+
 fn title(f: &SeekFile, lang: Lang) -> (String, bool) {
     let d = decimals(f);
+    let target = target(f, lang);
     let x = |v: f64| lang.number(v, d);
     let lever = short(&f.lever);
     match &f.answer {
@@ -62,7 +71,7 @@ fn title(f: &SeekFile, lang: Lang) -> (String, bool) {
                 format!(
                     "{which} {lever} {} {}: {} (95%: {} {} {})",
                     lang.t("with", "met"),
-                    f.target,
+                    target,
                     x(*value),
                     bound(ci_low, f.lo, lang.t("below", "onder")),
                     lang.t("to", "tot"),
@@ -74,11 +83,34 @@ fn title(f: &SeekFile, lang: Lang) -> (String, bool) {
         Answer::MetAtStart { value, .. } => (
             format!(
                 "{} {} {lever} = {}",
-                f.target,
+                target,
                 lang.t("is met already at", "wordt al gehaald bij"),
                 x(*value)
             ),
             true,
+        ),
+        Answer::Unreachable {
+            best,
+            best_at,
+            still_moving: true,
+            ..
+        } => (
+            format!(
+                "{} {} {}..{}: {} {} {} {lever} = {}, {}",
+                target,
+                lang.t("is not reached in", "wordt niet gehaald in"),
+                x(f.lo),
+                x(f.hi),
+                lang.t("best", "beste waarde"),
+                figure(lang, f, *best),
+                lang.t("at", "bij"),
+                x(*best_at),
+                lang.t(
+                    "still moving at the end: widen the range",
+                    "nog in beweging aan het eind: verruim het bereik"
+                )
+            ),
+            false,
         ),
         Answer::Unreachable {
             best,
@@ -88,7 +120,7 @@ fn title(f: &SeekFile, lang: Lang) -> (String, bool) {
         } => {
             let head = format!(
                 "{} {} {}..{}",
-                f.target,
+                target,
                 lang.t("is out of reach in", "is onbereikbaar in"),
                 x(f.lo),
                 x(f.hi)

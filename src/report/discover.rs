@@ -24,7 +24,7 @@ fn sentences(f: &DiscoverFile, lang: Lang) -> Vec<String> {
     let b = f.chosen_box();
     let pct = |x: f64| lang.pct(x, 1);
     let mut out = vec![format!(
-        "{} {} {} {} ({}) {} `{}`.",
+        "{} {} {} {} ({}) {} “{}”.",
         lang.number(f.cases as f64, 0),
         lang.t("of", "van de"),
         lang.number(f.draws as f64, 0),
@@ -63,13 +63,13 @@ fn sentences(f: &DiscoverFile, lang: Lang) -> Vec<String> {
     let weak: Vec<String> = rules(b, &|x| lang.decimal(&sig(x)))
         .into_iter()
         .filter(|(_, p)| p.is_some_and(|p| p > WEAK))
-        .map(|(r, _)| format!("`{r}`"))
+        .map(|(r, _)| format!("“{r}”"))
         .collect();
     if !f.has_significant_limit() {
         out.push(
             lang.t(
                 crate::discover::NO_STRUCTURE,
-                "Geen enkele grens van deze box is significant: PRIM vond geen box waarin de gevallen zich meer dan toevallig ophopen. Ze kunnen in gescheiden gebieden liggen die één box niet kan omvatten (probeer de delen van een `or` of van `breach` afzonderlijk: breach_icr, breach_ltv), of afhangen van iets wat de invoer niet beschrijft (zoals het verloop van de economie in plaats van haar gemiddelden).",
+                "Deze box heeft geen significante grens: de gevallen hopen zich er niet meer dan toevallig in op. Ze kunnen in gescheiden gebieden liggen die één box niet kan omvatten (probeer de delen van een “or” of van “breach” afzonderlijk: breach_icr, breach_ltv), of afhangen van iets wat de invoer niet beschrijft (zoals het verloop van de economie in plaats van haar gemiddelden).",
             )
             .to_string(),
         );
@@ -94,7 +94,7 @@ pub fn discover_report(f: &DiscoverFile, dir: &Path, lang: Lang) -> Result<(), R
     let mut h = page_start(
         lang,
         &format!(
-            "{} `{}` {} {}",
+            "{} “{}” {} {}",
             lang.t("Where", "Waar"),
             f.condition,
             lang.t("happens in", "optreedt in"),

@@ -8,7 +8,7 @@
 pub mod search;
 
 use crate::engine::{self, Cancel};
-use crate::query::{Statistic, Target};
+use crate::query::Target;
 use crate::scenario::params::Domain;
 use crate::scenario::{self, Scenario, ScenarioError};
 pub use search::{Answer, Direction, Point};
@@ -25,6 +25,7 @@ impl std::str::FromStr for Range {
     fn from_str(s: &str) -> Result<Range, String> {
         let (a, b) = s
             .split_once("..")
+            .filter(|(_, b)| !b.starts_with('.'))
             .ok_or_else(|| format!("`{s}`: expected LO..HI, such as 0..2000"))?;
         let num = |t: &str| {
             t.trim()
@@ -62,8 +63,12 @@ pub struct Options {
 /// Why a search failed.
 #[derive(Debug, thiserror::Error)]
 pub enum SeekError {
-    #[error("{0}")]
-    Scenario(#[from] ScenarioError),
+    #[error("--lever {lever} = {x}: {source}")]
+    Lever {
+        lever: String,
+        x: f64,
+        source: ScenarioError,
+    },
     #[error(transparent)]
     Run(#[from] engine::RunError),
     #[error(
@@ -75,7 +80,7 @@ pub enum SeekError {
     )]
     NoEffect { lever: String, lo: f64, hi: f64 },
     #[error(
-        "draw {draw} (seed {seed}) gives a non-finite {figure} at {lever} = {x}; replay it with `wijksim run` and --only-draw {draw}"
+        "draw {draw} (seed {seed}) gives a non-finite {figure} at {lever} = {x}; write {lever} = {x} into the scenario and replay it with `wijksim run SCENARIO --seed {seed} --only-draw {draw}`"
     )]
     NonFinite {
         lever: String,
@@ -115,24 +120,18 @@ pub struct SeekFile {
     pub notes: Vec<String>,
 }
 
-/// Seeks the lever value of `opts` in the scenario file `path` (already loaded as `base`,
-/// against which `target` was parsed) that meets `target`.
+/// The lever's range, checked before any work: the scenario takes the lever at both ends,
+/// and the lever changes something in it.
 ///
 /// # Errors
-/// No range, a lever that changes nothing, a lever value the scenario refuses (named by its
-/// path), a non-finite figure, or an interrupted or failed run.
-pub fn run(
-    path: &Path,
-    base: &Scenario,
-    target: &Target,
-    opts: &Options,
-) -> Result<SeekFile, SeekError> {
+/// No range, a lever value the scenario refuses (named by its path), or a lever that changes
+/// nothing.
+pub fn check(path: &Path, base: &Scenario, opts: &Options) -> Result<Range, SeekError> {
     let Range(lo, hi) = match opts.range {
         Some(r) => r,
         None => default_range(base, &opts.lever)?,
     };
-    let at = |x: f64| scenario::load_with(path, &[(opts.lever.clone(), x)]);
-    let (a, b) = (at(lo)?, at(hi)?);
+    let (a, b) = (at(path, &opts.lever, lo)?, at(path, &opts.lever, hi)?);
     if serde_json::to_value(&a).ok() == serde_json::to_value(&b).ok() {
         return Err(SeekError::NoEffect {
             lever: opts.lever.clone(),
@@ -140,6 +139,30 @@ pub fn run(
             hi,
         });
     }
+    Ok(Range(lo, hi))
+}
+
+/// The scenario with the lever at `x`.
+fn at(path: &Path, lever: &str, x: f64) -> Result<Scenario, SeekError> {
+    scenario::load_with(path, &[(lever.to_string(), x)]).map_err(|source| SeekError::Lever {
+        lever: lever.to_string(),
+        x,
+        source,
+    })
+}
+
+/// Seeks the lever value of `opts` in the scenario file `path` (already loaded as `base`,
+/// against which `target` was parsed) that meets `target`.
+///
+/// # Errors
+/// As [`check`], and a non-finite figure, or an interrupted or failed run.
+pub fn run(
+    path: &Path,
+    base: &Scenario,
+    target: &Target,
+    opts: &Options,
+) -> Result<SeekFile, SeekError> {
+    let Range(lo, hi) = check(path, base, opts)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
         .build()
@@ -148,7 +171,7 @@ pub fn run(
             message: e.to_string(),
         })?;
     let mut eval = |x: f64| -> Result<Vec<f64>, SeekError> {
-        let sc = at(x)?;
+        let sc = at(path, &opts.lever, x)?;
         let values = pool.install(|| {
             engine::map_draws(&sc, opts.seed, opts.draws, &opts.cancel, |o| {
                 target.quantity.value(&sc, o)
@@ -189,7 +212,8 @@ pub fn run(
         resamples: opts.resamples,
         seed: opts.seed,
     };
-    let outcome = search::search(&goal, &settings, &mut eval)?;
+    // The bootstrap at the end runs on the pool too (--threads holds for all of it).
+    let outcome = pool.install(|| search::search(&goal, &settings, &mut eval))?;
     let mut f = SeekFile {
         scenario: base.name.clone(),
         lever: opts.lever.clone(),
@@ -213,7 +237,7 @@ pub fn run(
 }
 
 fn measure_is_share(t: &Target) -> bool {
-    t.quantity.measure.is_share() || t.statistic == Statistic::Probability
+    t.quantity.measure.is_share()
 }
 
 /// A lever's own range: 0..1 for a share, else the user must say.
@@ -267,7 +291,7 @@ fn notes(f: &SeekFile) -> Vec<String> {
         && (ci_low.is_none() || ci_high.is_none())
     {
         notes.push(format!(
-            "More than 2.5% of the bootstrap resamples put the answer beyond the range {}..{}: widen --range or add draws for a closed interval.",
+            "At least 2.5% of the bootstrap resamples put the answer beyond the range {}..{}: widen --range or add draws for a closed interval.",
             show_x(f, f.lo),
             show_x(f, f.hi)
         ));
@@ -316,8 +340,24 @@ pub fn sentence(f: &SeekFile) -> String {
         Answer::Unreachable {
             best,
             best_at,
+            still_moving: true,
+            ..
+        } => format!(
+            "{} is not reached with {} in {}..{}: the best is {} = {} at {}, the end of the range, and the figure still moves there: widen --range.",
+            f.target,
+            f.lever,
+            show_x(f, f.lo),
+            show_x(f, f.hi),
+            f.figure,
+            show(*best, f.share),
+            show_x(f, *best_at)
+        ),
+        Answer::Unreachable {
+            best,
+            best_at,
             flat_from,
             share_reachable,
+            ..
         } => {
             let range = format!("{}..{}", show_x(f, f.lo), show_x(f, f.hi));
             let reach = format!(

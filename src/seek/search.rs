@@ -84,7 +84,7 @@ pub enum Answer {
     /// The target is met from `value` on (towards the far end of the search).
     Found {
         value: f64,
-        /// The 95% bootstrap interval; `None` where more than 2.5% of the resamples put the
+        /// The 95% bootstrap interval; `None` where at least 2.5% of the resamples put the
         /// crossing beyond that end of the range.
         ci_low: Option<f64>,
         ci_high: Option<f64>,
@@ -104,8 +104,12 @@ pub enum Answer {
         best_at: f64,
         /// Where the curve flattens: the lever value by which the figure has made 95% of its
         /// change from its worst to its best evaluated value; `None` when that change is
-        /// within two standard errors (the figure does not respond to the lever).
+        /// within two paired standard errors (the figure does not respond to the lever).
         flat_from: Option<f64>,
+        /// The best value is at an end of the range and the figure still moves there (its
+        /// last step is beyond two paired standard errors and more than 5% of its change
+        /// over the range): a wider range may reach the target.
+        still_moving: bool,
         /// Share of the bootstrap resamples in which some evaluated value meets the target.
         share_reachable: f64,
     },
@@ -344,7 +348,7 @@ fn conclude(
             },
             share: share(&crossings, |c| c == Crossing::Start),
         },
-        Crossing::Never => unreachable_answer(goal, &points, &crossings),
+        Crossing::Never => unreachable_answer(goal, &points, &curves, &crossings),
     };
     Outcome {
         answer,
@@ -380,7 +384,19 @@ fn interval(crossings: &[Crossing], direction: Direction) -> (Option<f64>, Optio
     (q(0.025), q(0.975))
 }
 
-fn unreachable_answer(goal: &Goal, points: &[Point], crossings: &[Crossing]) -> Answer {
+/// The bootstrap standard error of the difference between points `a` and `b` (on the same
+/// resampled draws: the paired error, far smaller than either point's own).
+fn paired_se(curves: &[Vec<f64>], a: usize, b: usize) -> f64 {
+    let d: Vec<f64> = curves.iter().map(|c| c[b] - c[a]).collect();
+    sd(&d)
+}
+
+fn unreachable_answer(
+    goal: &Goal,
+    points: &[Point],
+    curves: &[Vec<f64>],
+    crossings: &[Crossing],
+) -> Answer {
     let better = |a: f64, b: f64| {
         if goal.op.wants_larger() { a > b } else { a < b }
     };
@@ -395,7 +411,17 @@ fn unreachable_answer(goal: &Goal, points: &[Point], crossings: &[Crossing]) -> 
     }
     let (sb, sw) = (points[best].estimate, points[worst].estimate);
     let change = sb - sw;
-    let flat_from = (change.abs() > 2.0 * points[best].se.max(points[worst].se)).then(|| {
+    let last = points.len() - 1;
+    let still_moving = (best == 0 || best == last) && points.len() > 1 && {
+        let inner = if best == 0 { 1 } else { last - 1 };
+        let step = points[best].estimate - points[inner].estimate;
+        // Its last step is real (beyond the paired error) and more than 5% of the change
+        // over the range: the curve has not flattened yet.
+        better(points[best].estimate, points[inner].estimate)
+            && step.abs() > 2.0 * paired_se(curves, inner, best)
+            && step.abs() > 0.05 * change.abs()
+    };
+    let flat_from = (change.abs() > 2.0 * paired_se(curves, worst, best)).then(|| {
         // Walk from the worst point towards the best to 95% of the change.
         let path: Vec<usize> = if worst < best {
             (worst..=best).collect()
@@ -419,6 +445,7 @@ fn unreachable_answer(goal: &Goal, points: &[Point], crossings: &[Crossing]) -> 
         best: sb,
         best_at: points[best].x,
         flat_from,
+        still_moving,
         share_reachable: share(crossings, |c| c != Crossing::Never),
     }
 }
@@ -594,6 +621,7 @@ mod tests {
         let Answer::Unreachable {
             best,
             flat_from,
+            still_moving,
             share_reachable,
             ..
         } = out.answer
@@ -604,8 +632,29 @@ mod tests {
         // 95% of the rise from 0 (at x = 0) to about 0.5 (from x = 0.5): x = 0.475.
         let x = flat_from.expect("the figure responds");
         assert!((x - 0.475).abs() < 0.01, "{x}");
+        assert!(!still_moving);
         assert_eq!(share_reachable, 0.0);
         assert!(out.met_stretches.is_empty());
+    }
+
+    #[test]
+    fn a_curve_still_rising_at_the_end_of_the_range_is_not_called_flat() {
+        // mean(x + u) keeps rising: >= 3 is beyond 0..1, but not out of reach.
+        let u = noise(2000, 6);
+        let goal = Goal {
+            statistic: Statistic::Mean,
+            op: Op::Ge,
+            threshold: 3.0,
+        };
+        let out = search::<()>(&goal, &settings(Direction::Smallest), &mut |x| {
+            Ok(u.iter().map(|v| x + v).collect())
+        })
+        .unwrap();
+        assert!(
+            matches!(out.answer, Answer::Unreachable { still_moving: true, best_at, .. } if best_at == 1.0),
+            "{:?}",
+            out.answer
+        );
     }
 
     #[test]
