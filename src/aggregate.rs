@@ -8,6 +8,7 @@
 use crate::model::{CLOSED, DrawOutcome, HALVED};
 use crate::scenario::Scenario;
 use crate::stats::{Counter, Histogram, Stat};
+use serde::{Deserialize, Serialize};
 
 /// Per-corporation quantities before its yearly series.
 pub const CORP_HEAD: usize = 5;
@@ -15,7 +16,7 @@ pub const CORP_HEAD: usize = 5;
 pub const OVERALL_EVENTS: usize = 5;
 
 /// Offsets of the quantities in the flat order of [`extract`].
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Layout {
     pub wijken: usize,
     pub indicators: usize,
@@ -167,7 +168,7 @@ impl Ranges {
 }
 
 /// Everything a run reports, before formatting.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Aggregate {
     pub layout: Layout,
     pub stats: Vec<Stat>,

@@ -60,6 +60,9 @@ enum Command {
     /// Evaluate the model once per row of a design (CSV: columns named by parameter paths,
     /// optionally `draw`), e.g. a SALib or EMA Workbench sample; one row of outputs per row.
     Evaluate(EvaluateArgs),
+    /// Merge the shards of a run (`run --shard I/N`) into the result of the whole run,
+    /// identical to running it on one machine.
+    Merge(MergeArgs),
     /// Redraw the charts, report.html and summary.xlsx of a finished run from its files.
     Report {
         /// The run directory (holds summary.json, yearly.csv, meta.json).
@@ -131,6 +134,11 @@ struct RunArgs {
     /// p_breach_icr, p_breach_ltv); -n is then the cap (default 1,000,000).
     #[arg(long, value_delimiter = ',', value_name = "FIGURE=SE")]
     precision: Vec<crate::precision::Target>,
+    /// Run only shard I of N (a contiguous block of the draws) and write its state to
+    /// shard.json in --out; `wijksim merge` combines all N into the result of the whole run,
+    /// byte for byte.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<crate::shard::Shard>,
     #[command(flatten)]
     present: PresentArgs,
 }
@@ -244,11 +252,28 @@ struct SensitivityArgs {
 }
 
 #[derive(clap::Args)]
+struct MergeArgs {
+    /// The shard directories (each written by `wijksim run SCENARIO --shard I/N --out DIR`),
+    /// all N of them, in any order.
+    #[arg(required = true)]
+    shards: Vec<PathBuf>,
+    /// The scenario file, if it is no longer where the shards ran it (its hash must match).
+    #[arg(long)]
+    scenario: Option<PathBuf>,
+    /// Run directory of the merged result (default: output/<scenario name>).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    present: PresentArgs,
+}
+
+#[derive(clap::Args)]
 struct SeekArgs {
     /// Scenario file.
     scenario: PathBuf,
     /// The lever: a dotted scenario path, e.g. municipalities.defaults.budget_per_resident or
-    /// corporations.defaults.rent_policy.2013.
+    /// corporations.defaults.levy; a year of a schedule (corporations.defaults.levy.2013)
+    /// where the scenario writes that value as a table of years.
     #[arg(long)]
     lever: String,
     /// The target: a figure, <, <=, > or >=, and a number, e.g. "p_halved >= 0.2",
@@ -379,6 +404,7 @@ pub fn main() -> ExitCode {
         Command::Calibrate(args) => calibrate(args, &cancel),
         Command::Sensitivity(args) => sensitivity(args, &cancel),
         Command::Seek(args) => seek(args, &cancel),
+        Command::Merge(args) => merge(args, &cancel),
         Command::Discover(args) => discover(args, &cancel),
         Command::Evaluate(args) => evaluate(args, &cancel),
         Command::Report { run_dir, lang } => report::report_dir(&run_dir, lang),
@@ -527,6 +553,17 @@ fn run(args: RunArgs, cancel: &Cancel) -> anyhow::Result<()> {
     if args.trace {
         return Err(BadInput("--trace needs --only-draw N: the draw to replay".into()).into());
     }
+    if let Some(shard) = args.shard {
+        for (given, what) in [
+            (!args.precision.is_empty(), "--precision"),
+            (args.save_draws, "--save-draws"),
+        ] {
+            if given {
+                return Err(BadInput(format!("--shard and {what} do not go together")).into());
+            }
+        }
+        return run_shard(&sc, shard, &args, cancel);
+    }
     let threads = effective_threads(args.draw.threads);
     let estimate = engine::estimate(&sc, sc.run.draws, threads);
     let disk = if args.save_draws {
@@ -552,6 +589,7 @@ fn run(args: RunArgs, cancel: &Cancel) -> anyhow::Result<()> {
         progress: !args.present.quiet,
         cancel: cancel.clone(),
         precision: args.precision.clone(),
+        chunks: None,
     };
     let (summary, meta) = into_dir(&dir, "run", cancel, || {
         let started = Instant::now();
@@ -578,33 +616,11 @@ fn run(args: RunArgs, cancel: &Cancel) -> anyhow::Result<()> {
                 .context("cannot write convergence.csv")?;
         }
         let wall = started.elapsed().as_secs_f64();
-        let summary = output::summary(&sc, &aggregate);
         let meta = Meta {
-            scenario: sc.name.clone(),
-            scenario_file: sc.file.display().to_string(),
-            scenario_hash: sc.hash.clone(),
-            seed: sc.run.seed,
-            draws: aggregate.draws,
-            threads,
-            wijksim_version: env!("CARGO_PKG_VERSION").into(),
-            wall_time_s: wall,
-            draws_per_s: aggregate.draws as f64 / wall.max(1e-9),
             precision,
+            ..Meta::new(&sc, aggregate.draws, threads, wall)
         };
-        output::write_json(&dir.join("summary.json"), &summary)
-            .context("cannot write summary.json")?;
-        output::write_yearly(&dir.join("yearly.csv"), &sc, &aggregate)
-            .context("cannot write yearly.csv")?;
-        output::write_wijken(&dir.join("wijken.csv"), &summary)
-            .context("cannot write wijken.csv")?;
-        output::write_json(&dir.join("scenario.json"), &sc)
-            .context("cannot write scenario.json")?;
-        output::write_json(&dir.join("meta.json"), &meta).context("cannot write meta.json")?;
-        if !args.present.no_charts {
-            let results = crate::results::RunResults::load(&dir)?;
-            report::write_all(&results, args.present.lang)
-                .context("cannot draw the charts and report")?;
-        }
+        let summary = write_results(&dir, &sc, &aggregate, &meta, &args.present)?;
         Ok((summary, meta))
     })?;
     if !args.present.quiet {
@@ -943,6 +959,137 @@ fn sensitivity(args: SensitivityArgs, cancel: &Cancel) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Writes a run's results into `dir`: summary.json, yearly.csv, wijken.csv, scenario.json,
+/// meta.json and, unless asked not to, the charts, report.html and summary.xlsx.
+fn write_results(
+    dir: &Path,
+    sc: &Scenario,
+    aggregate: &crate::aggregate::Aggregate,
+    meta: &Meta,
+    present: &PresentArgs,
+) -> anyhow::Result<output::SummaryFile> {
+    let summary = output::summary(sc, aggregate);
+    output::write_json(&dir.join("summary.json"), &summary).context("cannot write summary.json")?;
+    output::write_yearly(&dir.join("yearly.csv"), sc, aggregate)
+        .context("cannot write yearly.csv")?;
+    output::write_wijken(&dir.join("wijken.csv"), &summary).context("cannot write wijken.csv")?;
+    output::write_json(&dir.join("scenario.json"), sc).context("cannot write scenario.json")?;
+    output::write_json(&dir.join("meta.json"), meta).context("cannot write meta.json")?;
+    if !present.no_charts {
+        let results = crate::results::RunResults::load(dir)?;
+        report::write_all(&results, present.lang).context("cannot draw the charts and report")?;
+    }
+    Ok(summary)
+}
+
+/// `run --shard I/N`: the shard's draws into `--out`/shard.json.
+fn run_shard(
+    sc: &Scenario,
+    shard: crate::shard::Shard,
+    args: &RunArgs,
+    cancel: &Cancel,
+) -> anyhow::Result<()> {
+    use crate::shard::{STATE, ShardState};
+    let draws = shard.draws(sc.run.draws);
+    let threads = effective_threads(args.draw.threads);
+    check_size(
+        "this shard",
+        engine::estimate(sc, draws.end - draws.start + engine::CHUNK, threads),
+        0.0,
+        args.present.force,
+    )?;
+    let dir = args.out.clone().unwrap_or_else(|| {
+        Path::new("output").join(format!(
+            "{}_shard_{}_of_{}",
+            sc.name, shard.index, shard.count
+        ))
+    });
+    prepare_dir(&dir, args.present.force)?;
+    let opts = RunOptions {
+        draws: sc.run.draws,
+        seed: sc.run.seed,
+        threads: args.draw.threads,
+        progress: !args.present.quiet,
+        cancel: cancel.clone(),
+        precision: vec![],
+        chunks: Some(shard.chunks(sc.run.draws)),
+    };
+    into_dir(&dir, "run --shard", cancel, || {
+        let started = Instant::now();
+        let aggregate = engine::run(sc, &opts, None)?;
+        let state = ShardState::new(sc, shard, aggregate, started.elapsed().as_secs_f64());
+        output::write_json(&dir.join(STATE), &state).context("cannot write shard.json")?;
+        Ok(())
+    })?;
+    if !args.present.quiet {
+        println!(
+            "shard {shard} of {}: draws {} to {} of {} (seed {}) in {}",
+            sc.name,
+            draws.start,
+            draws.end,
+            sc.run.draws,
+            sc.run.seed,
+            dir.display()
+        );
+        println!(
+            "merge all {} shards with `wijksim merge DIR... --out DIR`",
+            shard.count
+        );
+    }
+    Ok(())
+}
+
+fn merge(args: MergeArgs, cancel: &Cancel) -> anyhow::Result<()> {
+    use crate::shard;
+    let shard::Merged {
+        info: first,
+        aggregate,
+        wall_time_s: wall,
+    } = shard::merge(&args.shards).map_err(|e| BadInput(e.to_string()))?;
+    let file = args
+        .scenario
+        .clone()
+        .unwrap_or_else(|| first.scenario_file.clone());
+    let mut sc = scenario::load(&file).map_err(|e| {
+        BadInput(format!(
+            "the shards ran {}; reading it again: {e}; give --scenario FILE if it moved",
+            first.scenario_file.display()
+        ))
+    })?;
+    if sc.hash != first.scenario_hash {
+        return Err(BadInput(format!(
+            "{} (or its tables) changed since the shards ran (hash {} now, {} then); merge with the scenario they ran",
+            file.display(),
+            sc.hash,
+            first.scenario_hash
+        ))
+        .into());
+    }
+    sc.run.seed = first.seed;
+    sc.run.draws = first.draws;
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(&sc.name));
+    prepare_dir(&dir, args.present.force)?;
+    let meta = Meta {
+        shards: Some(first.shard.count),
+        ..Meta::new(&sc, aggregate.draws, 0, wall)
+    };
+    let summary = into_dir(&dir, "merge", cancel, || {
+        write_results(&dir, &sc, &aggregate, &meta, &args.present)
+    })?;
+    if !args.present.quiet {
+        print!("{}", output::terminal(&summary, &meta));
+        println!(
+            "\nMerged {} shards into {}",
+            first.shard.count,
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
 fn seek(args: SeekArgs, cancel: &Cancel) -> anyhow::Result<()> {
     use crate::seek::{self, Direction, SeekError};
     let sc = scenario::load(&args.scenario)?;
@@ -982,6 +1129,17 @@ fn seek(args: SeekArgs, cancel: &Cancel) -> anyhow::Result<()> {
         progress: !args.present.quiet,
         cancel: cancel.clone(),
     };
+    let seek_error = |e: SeekError| -> anyhow::Error {
+        match e {
+            e @ (SeekError::Lever { .. }
+            | SeekError::NoRange { .. }
+            | SeekError::NoEffect { .. }) => BadInput(e.to_string()).into(),
+            SeekError::Run(e) => e.into(),
+            e => e.into(),
+        }
+    };
+    // Lever and range are checked before the output directory is touched.
+    seek::check(&args.scenario, &sc, &opts).map_err(seek_error)?;
     let dir = args
         .out
         .clone()
@@ -996,16 +1154,7 @@ fn seek(args: SeekArgs, cancel: &Cancel) -> anyhow::Result<()> {
         );
     }
     let result = into_dir(&dir, "seek", cancel, || {
-        let f = seek::run(&args.scenario, &sc, &target, &opts).map_err(|e| -> anyhow::Error {
-            match e {
-                SeekError::Scenario(e) => e.into(),
-                e @ (SeekError::NoRange { .. } | SeekError::NoEffect { .. }) => {
-                    BadInput(e.to_string()).into()
-                }
-                SeekError::Run(e) => e.into(),
-                e => e.into(),
-            }
-        })?;
+        let f = seek::run(&args.scenario, &sc, &target, &opts).map_err(seek_error)?;
         output::write_json(&dir.join("seek.json"), &f).context("cannot write seek.json")?;
         output::write_rows(&dir.join("seek.csv"), &seek::csv_rows(&f))
             .context("cannot write seek.csv")?;

@@ -435,7 +435,7 @@ fn run_in_pool(scenarios: &[Scenario], opts: &CompareOptions) -> Result<CompareF
     drop(pilot);
     ordered_chunks(
         n,
-        1,
+        1..u64::MAX,
         &opts.cancel,
         |done| CompareError::Interrupted { done, total: n },
         |start, end| {

@@ -33,6 +33,9 @@ pub struct RunOptions {
     /// Stop at the first chunk boundary where every figure's standard error is at or below
     /// its target (`draws` is then the cap); empty: run all draws.
     pub precision: Vec<crate::precision::Target>,
+    /// Only these chunks of the `draws` (a shard of the run, see [`crate::shard`]); `None`:
+    /// all. The pilot (chunk 0) is simulated in every case, for the histogram ranges.
+    pub chunks: Option<std::ops::Range<u64>>,
 }
 
 /// A flag that asks a run to stop at the next chunk boundary; cheap to clone and share with a
@@ -121,8 +124,15 @@ fn run_in_pool(
     let layout = Layout::new(sc);
     let keep = sink.is_some();
     let n = opts.draws;
+    let chunks = opts.chunks.clone().unwrap_or(0..n.div_ceil(CHUNK));
+    assert!(
+        opts.chunks.is_none() || (tracker.is_none() && !keep),
+        "a shard runs neither to a precision nor into a sink"
+    );
+    let first_draw = (chunks.start * CHUNK).min(n);
+    let own = (chunks.end * CHUNK).min(n) - first_draw;
     let started = Instant::now();
-    let bar = ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::hidden());
+    let bar = ProgressBar::with_draw_target(Some(own), ProgressDrawTarget::hidden());
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {human_pos}/{human_len} draws  eta {eta}")
             .expect("a valid template"),
@@ -159,21 +169,26 @@ fn run_in_pool(
     let ranges = Ranges::from_pilot(&values, layout.len());
     drop(values);
     let mut total = Aggregate::new(layout, &ranges);
-    for (values, events, outcome) in &pilot {
-        total.push(outcome, values, events);
-        if let Some(s) = sink.as_mut() {
-            s(outcome)?;
+    if chunks.contains(&0) {
+        for (values, events, outcome) in &pilot {
+            total.push(outcome, values, events);
+            if let Some(s) = sink.as_mut() {
+                s(outcome)?;
+            }
         }
+        bar.set_position(n.min(CHUNK));
     }
     drop(pilot);
-    bar.set_position(n.min(CHUNK));
     let mut stop = tracker.as_mut().is_some_and(|t| t.update(&total));
 
     ordered_chunks(
         if stop { 0 } else { n },
-        1,
+        chunks.start.max(1)..chunks.end,
         &opts.cancel,
-        |done| RunError::Interrupted { done, total: n },
+        |done| RunError::Interrupted {
+            done: done - first_draw.min(done),
+            total: own,
+        },
         |start, end| run_chunk(sc, opts.seed, &layout, &ranges, start, end, keep),
         |r: ChunkResult, end| {
             // Never called after it returned false: ordered_chunks drops the rest of the wave.
@@ -184,7 +199,7 @@ fn run_in_pool(
                 }
             }
             stop = tracker.as_mut().is_some_and(|t| t.update(&total));
-            bar.set_position(end);
+            bar.set_position(end - first_draw);
             if opts.progress
                 && bar.is_hidden()
                 && started.elapsed() > Duration::from_secs(1)
@@ -231,7 +246,7 @@ pub fn map_draws<T: Send>(
     let mut out = Vec::with_capacity(usize::try_from(n).unwrap_or(0));
     ordered_chunks(
         n,
-        0,
+        0..u64::MAX,
         cancel,
         |done| RunError::Interrupted { done, total: n },
         |start, end| {
@@ -248,8 +263,8 @@ pub fn map_draws<T: Send>(
     Ok(out)
 }
 
-/// Computes the chunks `first..` of `n` draws (chunk `c` holds draws `c * CHUNK` up to
-/// `(c + 1) * CHUNK`) on the current rayon pool, a wave of two per thread at a time, and hands
+/// Computes the chunks `chunks` of `n` draws (chunk `c` holds draws `c * CHUNK` up to
+/// `(c + 1) * CHUNK`; the range is cut at the last chunk) on the current rayon pool, a wave of two per thread at a time, and hands
 /// each result to `merge` in chunk order with the end of its draw range; `merge` returns
 /// false to stop there (the wave's later chunks are dropped unseen). Memory
 /// is bounded by one wave of results; the order of merging never depends on the scheduling.
@@ -259,15 +274,15 @@ pub fn map_draws<T: Send>(
 /// The first error of `compute` or `merge`, in chunk order, or the interruption.
 pub fn ordered_chunks<A: Send, E: Send>(
     n: u64,
-    first: u64,
+    chunks: std::ops::Range<u64>,
     cancel: &Cancel,
     interrupted: impl Fn(u64) -> E,
     compute: impl Fn(u64, u64) -> Result<A, E> + Sync,
     mut merge: impl FnMut(A, u64) -> Result<bool, E>,
 ) -> Result<(), E> {
-    let n_chunks = n.div_ceil(CHUNK);
+    let n_chunks = n.div_ceil(CHUNK).min(chunks.end);
     let wave = 2 * rayon::current_num_threads() as u64;
-    let mut next = first;
+    let mut next = chunks.start;
     while next < n_chunks {
         if cancel.is_cancelled() {
             return Err(interrupted((next * CHUNK).min(n)));

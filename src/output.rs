@@ -515,6 +515,12 @@ pub fn draws_csv_bytes(sc: &Scenario, draws: u64) -> f64 {
     draws as f64 * sc.wijken.len() as f64 * numbers as f64 * 20.0
 }
 
+/// The version of the numbers a run produces: raised when the same scenario and seed give
+/// different results. 2: moments are summed exactly across chunks (any grouping of chunks,
+/// over threads or shards, gives the same bits; the last digits of means and standard
+/// deviations moved).
+pub const RESULTS_VERSION: u32 = 2;
+
 /// meta.json: what produced the run, and how fast.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Meta {
@@ -525,12 +531,39 @@ pub struct Meta {
     pub draws: u64,
     pub threads: usize,
     pub wijksim_version: String,
+    /// [`RESULTS_VERSION`] of the wijksim that made it (0: before the field existed).
+    #[serde(default)]
+    pub results_version: u32,
+    /// Merged from this many shards (`wijksim merge`); the wall time is then the sum of the
+    /// shards' times.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shards: Option<u64>,
     pub wall_time_s: f64,
     pub draws_per_s: f64,
     /// A precision-driven run (`--precision`): the targets, why it stopped and the path of
     /// the estimates (convergence.csv holds the path too).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precision: Option<crate::precision::Report>,
+}
+
+impl Meta {
+    /// The meta.json of `draws` draws of `sc` that took `wall_time_s` seconds.
+    pub fn new(sc: &Scenario, draws: u64, threads: usize, wall_time_s: f64) -> Meta {
+        Meta {
+            scenario: sc.name.clone(),
+            scenario_file: sc.file.display().to_string(),
+            scenario_hash: sc.hash.clone(),
+            seed: sc.run.seed,
+            draws,
+            threads,
+            wijksim_version: env!("CARGO_PKG_VERSION").into(),
+            results_version: RESULTS_VERSION,
+            shards: None,
+            wall_time_s,
+            draws_per_s: draws as f64 / wall_time_s.max(1e-9),
+            precision: None,
+        }
+    }
 }
 
 /// convergence.csv of a precision-driven run: per chunk boundary and figure, the estimate,

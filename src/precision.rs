@@ -65,7 +65,7 @@ impl Figure {
         match self {
             Figure::Closure => {
                 let m = &a.stats[a.layout.overall()].moments;
-                (m.mean, m.mcse())
+                (m.mean(), m.mcse())
             }
             Figure::PClosed => event(0),
             Figure::PHalved => event(1),

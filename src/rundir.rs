@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 pub const COMPLETE: &str = "run.complete";
 
 /// Everything wijksim writes into an output directory (files and the `charts` folder).
-pub const OUTPUTS: [&str; 28] = [
+pub const OUTPUTS: [&str; 29] = [
     "summary.json",
     "yearly.csv",
     "wijken.csv",
@@ -43,6 +43,7 @@ pub const OUTPUTS: [&str; 28] = [
     "discover_boxes.csv",
     "discover_inputs.csv",
     "discover.html",
+    "shard.json",
     "charts",
 ];
 

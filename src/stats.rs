@@ -1,10 +1,13 @@
 //! Accumulators whose memory does not grow with the number of draws, and that merge.
 //!
-//! [`Stat`] keeps the moments of a quantity (Welford, merged with Chan's formula) and a
-//! fixed-range histogram for its quantiles; [`Counter`] counts events. Merging two halves in
-//! order gives the same moments as one pass up to rounding and exactly the same counts; the
-//! engine always merges in draw order, so results are bit-identical for any thread count.
+//! [`Stat`] keeps the moments of a quantity (Welford within a chunk of draws, exact sums
+//! across chunks: [`Moments`]) and a fixed-range histogram for its quantiles; [`Counter`]
+//! counts events. Every merge is exact, so a total does not depend on how its chunks were
+//! grouped: results are bit-identical for any number of threads or shards.
 
+mod exact;
+
+pub use exact::ExactSum;
 use serde::{Deserialize, Serialize};
 
 /// Number of histogram bins per quantity.
@@ -39,59 +42,167 @@ pub fn quantile_unsorted(values: &mut [f64], p: f64) -> f64 {
     a + (h - lo as f64) * (b - a)
 }
 
-/// Count, mean, sum of squared deviations, min and max.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// Count, mean, spread, min and max of a quantity, mergeable in any grouping with the same
+/// result, bit for bit.
+///
+/// Draws are pushed into a Welford accumulator (the engine pushes one chunk's draws, in draw
+/// order). Merging seals it: its count and its sums n (mean - r) and M2 + n (mean - r)^2
+/// about a fixed reference r go into [`ExactSum`]s, so a total is the same whatever groups
+/// of chunks were merged: across threads, or shards run on other machines. The reference
+/// (the middle of the quantity's histogram range) keeps the final M2 = S2 - S1^2 / n free of
+/// cancellation.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Moments {
-    pub n: u64,
-    pub mean: f64,
-    m2: f64,
-    pub min: f64,
-    pub max: f64,
+    reference: f64,
+    /// Draws pushed since the last seal (Welford).
+    open_n: u64,
+    open_mean: f64,
+    open_m2: f64,
+    sealed_n: u64,
+    s1: ExactSum,
+    s2: ExactSum,
+    #[serde(with = "extreme::min")]
+    min: f64,
+    #[serde(with = "extreme::max")]
+    max: f64,
+}
+
+/// The extremes of no values (+inf for the minimum, -inf for the maximum) written as null,
+/// which JSON can hold.
+mod extreme {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    fn write<S: Serializer>(x: f64, s: S) -> Result<S::Ok, S::Error> {
+        if x.is_finite() {
+            s.serialize_some(&x)
+        } else {
+            s.serialize_none()
+        }
+    }
+
+    pub mod min {
+        use super::*;
+        pub fn serialize<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+            write(*x, s)
+        }
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+            Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::INFINITY))
+        }
+    }
+
+    pub mod max {
+        use super::*;
+        pub fn serialize<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+            write(*x, s)
+        }
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+            Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NEG_INFINITY))
+        }
+    }
 }
 
 impl Default for Moments {
     fn default() -> Self {
-        Moments {
-            n: 0,
-            mean: 0.0,
-            m2: 0.0,
-            min: f64::INFINITY,
-            max: f64::NEG_INFINITY,
-        }
+        Moments::about(0.0)
     }
 }
 
 impl Moments {
+    /// Empty moments that will be summed about `reference`; moments merge only with moments
+    /// of the same reference.
+    pub fn about(reference: f64) -> Moments {
+        Moments {
+            reference,
+            open_n: 0,
+            open_mean: 0.0,
+            open_m2: 0.0,
+            sealed_n: 0,
+            s1: ExactSum::default(),
+            s2: ExactSum::default(),
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+        }
+    }
+
     pub fn push(&mut self, x: f64) {
-        self.n += 1;
-        let d = x - self.mean;
-        self.mean += d / self.n as f64;
-        self.m2 += d * (x - self.mean);
+        self.open_n += 1;
+        let d = x - self.open_mean;
+        self.open_mean += d / self.open_n as f64;
+        self.open_m2 += d * (x - self.open_mean);
         self.min = self.min.min(x);
         self.max = self.max.max(x);
     }
 
+    /// Moves the pushed draws into the exact sums.
+    fn seal(&mut self) {
+        if self.open_n == 0 {
+            return;
+        }
+        let n = self.open_n as f64;
+        let d = self.open_mean - self.reference;
+        self.s1.add(n * d);
+        self.s2.add(self.open_m2 + n * d * d);
+        self.sealed_n += self.open_n;
+        (self.open_n, self.open_mean, self.open_m2) = (0, 0.0, 0.0);
+    }
+
     pub fn merge(&mut self, o: &Moments) {
-        if o.n == 0 {
-            return;
-        }
-        if self.n == 0 {
-            *self = *o;
-            return;
-        }
-        let n = self.n + o.n;
-        let d = o.mean - self.mean;
-        self.mean += d * o.n as f64 / n as f64;
-        self.m2 += o.m2 + d * d * self.n as f64 * o.n as f64 / n as f64;
-        self.n = n;
+        assert!(
+            self.reference == o.reference,
+            "merging moments about different references"
+        );
+        let mut o = *o;
+        o.seal();
+        self.seal();
+        self.s1.add_exact(&o.s1);
+        self.s2.add_exact(&o.s2);
+        self.sealed_n += o.sealed_n;
         self.min = self.min.min(o.min);
         self.max = self.max.max(o.max);
     }
 
+    /// The sealed copy: every draw in the exact sums.
+    fn total(&self) -> Moments {
+        let mut t = *self;
+        t.seal();
+        t
+    }
+
+    pub fn n(&self) -> u64 {
+        self.sealed_n + self.open_n
+    }
+
+    pub fn mean(&self) -> f64 {
+        let t = self.total();
+        if t.sealed_n == 0 {
+            return 0.0;
+        }
+        t.reference + t.s1.to_f64() / t.sealed_n as f64
+    }
+
+    /// Sum of squared deviations from the mean.
+    fn m2(&self) -> f64 {
+        let t = self.total();
+        if t.sealed_n == 0 {
+            return 0.0;
+        }
+        let s1 = t.s1.to_f64();
+        (t.s2.to_f64() - s1 * s1 / t.sealed_n as f64).max(0.0)
+    }
+
+    pub fn min(&self) -> f64 {
+        self.min
+    }
+
+    pub fn max(&self) -> f64 {
+        self.max
+    }
+
     /// Sample standard deviation.
     pub fn sd(&self) -> f64 {
-        if self.n > 1 {
-            (self.m2 / (self.n - 1) as f64).sqrt()
+        let n = self.n();
+        if n > 1 {
+            (self.m2() / (n - 1) as f64).sqrt()
         } else {
             0.0
         }
@@ -99,8 +210,9 @@ impl Moments {
 
     /// Monte Carlo standard error of the mean.
     pub fn mcse(&self) -> f64 {
-        if self.n > 0 {
-            self.sd() / (self.n as f64).sqrt()
+        let n = self.n();
+        if n > 0 {
+            self.sd() / (n as f64).sqrt()
         } else {
             0.0
         }
@@ -108,10 +220,11 @@ impl Moments {
 }
 
 /// A histogram over [lo, hi) with `BINS` bins and counts below and above.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Histogram {
     lo: f64,
     hi: f64,
+    #[serde(with = "sparse")]
     bins: Vec<u32>,
     under: u64,
     over: u64,
@@ -213,7 +326,7 @@ impl Histogram {
 }
 
 /// Moments and quantiles of one quantity.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Stat {
     pub moments: Moments,
     pub hist: Histogram,
@@ -222,7 +335,7 @@ pub struct Stat {
 impl Stat {
     pub fn new(lo: f64, hi: f64) -> Stat {
         Stat {
-            moments: Moments::default(),
+            moments: Moments::about(0.5 * (lo + hi)),
             hist: Histogram::new(lo, hi),
         }
     }
@@ -238,23 +351,25 @@ impl Stat {
     }
 
     pub fn quantile(&self, p: f64) -> f64 {
-        self.hist.quantile(p, self.moments.min, self.moments.max)
+        self.hist
+            .quantile(p, self.moments.min(), self.moments.max())
     }
 
     /// The distribution in about `bins` bins over the observed range.
     pub fn distribution(&self, bins: usize) -> Distribution {
-        self.hist.coarse(bins, self.moments.min, self.moments.max)
+        self.hist
+            .coarse(bins, self.moments.min(), self.moments.max())
     }
 
     /// The figures reported for a quantity.
     pub fn summary(&self) -> Summary {
         let q = |p| self.quantile(p);
         Summary {
-            mean: self.moments.mean,
+            mean: self.moments.mean(),
             sd: self.moments.sd(),
             mcse: self.moments.mcse(),
-            min: self.moments.min,
-            max: self.moments.max,
+            min: self.moments.min(),
+            max: self.moments.max(),
             q05: q(0.05),
             q10: q(0.10),
             q25: q(0.25),
@@ -291,7 +406,7 @@ pub struct Distribution {
 }
 
 /// How often an event happened.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Counter {
     pub hits: u64,
     pub n: u64,
@@ -318,6 +433,48 @@ impl Counter {
             p,
             mcse: (p * (1.0 - p) / self.n as f64).sqrt(),
         }
+    }
+}
+
+/// Histogram bins written with their runs of empty bins collapsed: a count as itself, `-k`
+/// for k empty bins in a row (the tails are mostly empty, the middle mostly not).
+mod sparse {
+    use super::BINS;
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bins: &[u32], s: S) -> Result<S::Ok, S::Error> {
+        let mut out: Vec<i64> = vec![];
+        for &c in bins {
+            match (c, out.last_mut()) {
+                (0, Some(run)) if *run < 0 => *run -= 1,
+                (0, _) => out.push(-1),
+                (c, _) => out.push(i64::from(c)),
+            }
+        }
+        s.collect_seq(out)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u32>, D::Error> {
+        let runs: Vec<i64> = Vec::deserialize(d)?;
+        let mut bins = Vec::with_capacity(BINS);
+        for r in runs {
+            if r < 0 {
+                bins.extend(std::iter::repeat_n(0, r.unsigned_abs() as usize));
+            } else {
+                bins.push(u32::try_from(r).map_err(D::Error::custom)?);
+            }
+            if bins.len() > BINS {
+                return Err(D::Error::custom(format!("more than {BINS} histogram bins")));
+            }
+        }
+        if bins.len() != BINS {
+            return Err(D::Error::custom(format!(
+                "{} histogram bins instead of {BINS}",
+                bins.len()
+            )));
+        }
+        Ok(bins)
     }
 }
 
@@ -351,12 +508,12 @@ mod tests {
         xs[4000..].iter().for_each(|&x| b.push(x));
         a.merge(&b);
         assert_eq!(a.hist, one.hist);
-        assert_eq!(a.moments.n, one.moments.n);
-        assert!((a.moments.mean - one.moments.mean).abs() < 1e-14);
+        assert_eq!(a.moments.n(), one.moments.n());
+        assert!((a.moments.mean() - one.moments.mean()).abs() < 1e-14);
         assert!((a.moments.sd() - one.moments.sd()).abs() < 1e-12);
         assert_eq!(
-            (a.moments.min, a.moments.max),
-            (one.moments.min, one.moments.max)
+            (a.moments.min(), a.moments.max()),
+            (one.moments.min(), one.moments.max())
         );
     }
 
@@ -412,8 +569,8 @@ mod tests {
         );
         assert_eq!(d.edges.len(), d.share.len() + 1);
         assert!((d.share.iter().sum::<f64>() - 1.0).abs() < 1e-12);
-        assert!(d.edges[0] <= s.moments.min.max(lo));
-        assert!(*d.edges.last().unwrap() >= s.moments.max.min(hi));
+        assert!(d.edges[0] <= s.moments.min().max(lo));
+        assert!(*d.edges.last().unwrap() >= s.moments.max().min(hi));
         // The bin holding 0 has about the normal density times the bin width.
         let i = d
             .edges

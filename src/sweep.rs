@@ -129,6 +129,7 @@ pub fn run(
             progress: false,
             cancel: cancel.clone(),
             precision: vec![],
+            chunks: None,
         };
         let a = engine::run(&sc, &opts, None)?;
         let s = output::summary(&sc, &a);
