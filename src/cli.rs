@@ -1,7 +1,11 @@
-//! The command line: `wijksim run`, `wijksim validate`, `wijksim list`.
+//! The command line: `wijksim run`, `wijksim validate`, `wijksim list`, ..., and the shell's
+//! completions and manual pages (module `shell`).
 //!
-//! Exit codes: 0 success, 1 a run that failed, 2 bad input (a scenario, data file, argument
-//! or occupied output directory), 130 interrupted (Ctrl-C, SIGTERM).
+//! Exit codes: 0 success, 1 a run that failed, 2 bad input (a scenario, data file, argument,
+//! an occupied or unwritable output directory), 130 interrupted (Ctrl-C, SIGTERM).
+
+mod count;
+mod shell;
 
 use crate::engine::{self, Cancel, RunOptions};
 use crate::output::{self, DrawsWriter, Meta};
@@ -10,7 +14,8 @@ use crate::report;
 use crate::rundir;
 use crate::scenario::{self, Scenario};
 use anyhow::Context;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
+use count::count;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -37,6 +42,7 @@ enum Command {
         /// Print the fully resolved scenario (all defaults filled in) as JSON.
         #[arg(long)]
         resolved: bool,
+        /// Scenario files to check.
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
     },
@@ -63,32 +69,39 @@ enum Command {
     /// Merge the shards of a run (`run --shard I/N`) into the result of the whole run,
     /// identical to running it on one machine.
     Merge(MergeArgs),
-    /// Redraw the charts, report.html and summary.xlsx of a finished run from its files.
-    Report {
-        /// The run directory (holds summary.json, yearly.csv, meta.json).
-        run_dir: PathBuf,
-        /// Language of the labels.
-        #[arg(long, value_enum, default_value_t = Lang::En)]
-        lang: Lang,
-    },
+    /// Redraw the charts, report.html and summary.xlsx of a finished run from its files, and
+    /// say what was written.
+    Report(ReportArgs),
     /// List the scenarios in a folder with their descriptions.
     List {
+        /// The folder of scenario files.
         #[arg(default_value = "scenarios")]
         dir: PathBuf,
+    },
+    /// Print a completion script for a shell on stdout (see the README for where it goes).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on stdout, or write one page per command into a folder.
+    Man {
+        /// Write wijksim.1, wijksim-run.1, ... into this folder (created if need be) instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
 }
 
 /// How many draws, from which seed, on how many threads.
 #[derive(clap::Args)]
 struct DrawArgs {
-    /// Number of draws (default: the (first) scenario's run.draws).
-    #[arg(short = 'n', long)]
+    /// Number of draws, e.g. 20000, 20_000 or 2e4 (default: the (first) scenario's run.draws).
+    #[arg(short = 'n', long, value_parser = count::<u64>)]
     draws: Option<u64>,
     /// Seed (default: the (first) scenario's run.seed).
     #[arg(long)]
     seed: Option<u64>,
-    /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
     threads: usize,
 }
 
@@ -213,14 +226,15 @@ struct CalibrateArgs {
 struct SensitivityArgs {
     /// The scenario whose uncertainties are studied.
     scenario: PathBuf,
-    /// Rows N of each sample matrix (the design runs N x (factors + 2) draws).
-    #[arg(short = 'n', long, default_value_t = 2048)]
+    /// Rows N of each sample matrix, e.g. 2048 or 4_096 (the design runs N x (factors + 2)
+    /// draws).
+    #[arg(short = 'n', long, default_value_t = 2048, value_parser = count::<usize>)]
     rows: usize,
     /// Seed (default: the scenario's run.seed).
     #[arg(long)]
     seed: Option<u64>,
-    /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
     threads: usize,
     /// The outputs to decompose, comma-separated: closure, halved, min_icr, realised_wijk,
     /// uplift, breach (default: all).
@@ -232,14 +246,14 @@ struct SensitivityArgs {
     #[arg(long = "group", value_name = "NAME=MEMBER,...")]
     groups: Vec<crate::sensitivity::GroupSpec>,
     /// Bootstrap resamples for the 95% intervals.
-    #[arg(long, default_value_t = 500)]
+    #[arg(long, default_value_t = 500, value_parser = count::<usize>)]
     resamples: usize,
     /// Also the one-at-a-time tornado (each parameter factor at its 5th and 95th percentile,
     /// everything else on the same draws) and standardised rank regression coefficients.
     #[arg(long)]
     tornado: bool,
     /// Draws per setting of the tornado and of the rank regression.
-    #[arg(long, default_value_t = 4096)]
+    #[arg(long, default_value_t = 4096, value_parser = count::<usize>)]
     tornado_draws: usize,
     /// Factors listed per output in the terminal.
     #[arg(long, default_value_t = 8)]
@@ -295,7 +309,7 @@ struct SeekArgs {
     #[command(flatten)]
     draw: DrawArgs,
     /// Bootstrap resamples for the 95% interval.
-    #[arg(long, default_value_t = 400)]
+    #[arg(long, default_value_t = 400, value_parser = count::<usize>)]
     resamples: usize,
     /// Output directory (default: output/seek_<scenario>).
     #[arg(long)]
@@ -351,8 +365,8 @@ struct EvaluateArgs {
     /// Seed (default: the scenario's run.seed).
     #[arg(long)]
     seed: Option<u64>,
-    /// Worker threads (default: one per core). Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
     threads: usize,
     /// The outputs file (default: output/evaluate_<scenario>.csv).
     #[arg(long)]
@@ -363,6 +377,24 @@ struct EvaluateArgs {
     /// Print nothing but errors.
     #[arg(short, long)]
     quiet: bool,
+}
+
+#[derive(clap::Args)]
+struct ReportArgs {
+    /// The run directory (holds summary.json, yearly.csv, meta.json).
+    run_dir: PathBuf,
+    /// Language of the labels.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    lang: Lang,
+    /// Write the charts, report.html and summary.xlsx into this directory instead of the run
+    /// directory (which then stays untouched).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+/// The command definitions: every subcommand, argument and help text.
+pub fn command() -> clap::Command {
+    Cli::command()
 }
 
 /// Bad input: exit code 2.
@@ -407,8 +439,12 @@ pub fn main() -> ExitCode {
         Command::Merge(args) => merge(args, &cancel),
         Command::Discover(args) => discover(args, &cancel),
         Command::Evaluate(args) => evaluate(args, &cancel),
-        Command::Report { run_dir, lang } => report::report_dir(&run_dir, lang),
+        Command::Report(args) => report(args),
         Command::List { dir } => list(&dir),
+        Command::Completions { shell } => std::io::stdout()
+            .write_all(&shell::completions(shell, command()))
+            .map_err(anyhow::Error::from),
+        Command::Man { dir } => man(dir.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -473,12 +509,19 @@ fn check_size(what: &str, seconds: f64, disk_bytes: f64, force: bool) -> anyhow:
     .into())
 }
 
-/// Prepares an output directory, mapping an occupied one to bad input.
+/// Prepares an output directory, mapping an occupied or unwritable one to bad input.
 fn prepare_dir(dir: &Path, force: bool) -> anyhow::Result<()> {
     match rundir::prepare(dir, force) {
-        Err(e @ rundir::RunDirError::Occupied { .. }) => Err(BadInput(e.to_string()).into()),
+        Err(
+            e @ (rundir::RunDirError::Occupied { .. } | rundir::RunDirError::Unwritable { .. }),
+        ) => Err(BadInput(e.to_string()).into()),
         r => Ok(r?),
     }
+}
+
+/// Refuses, as bad input, a directory that files cannot be written into.
+fn check_writable(dir: &Path) -> anyhow::Result<()> {
+    rundir::check_writable(dir).map_err(|e| BadInput(e.to_string()).into())
 }
 
 /// Runs `work` into `dir`; on failure or interruption removes what it wrote, so that nothing
@@ -977,7 +1020,8 @@ fn write_results(
     output::write_json(&dir.join("meta.json"), meta).context("cannot write meta.json")?;
     if !present.no_charts {
         let results = crate::results::RunResults::load(dir)?;
-        report::write_all(&results, present.lang).context("cannot draw the charts and report")?;
+        report::write_all(&results, present.lang, dir)
+            .context("cannot draw the charts and report")?;
     }
     Ok(summary)
 }
@@ -1264,6 +1308,14 @@ fn evaluate(args: EvaluateArgs, cancel: &Cancel) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("evaluate_{}.csv", sc.name)));
+    if out.is_dir() {
+        return Err(BadInput(format!(
+            "{} is a directory; --out names the outputs file, e.g. {}",
+            out.display(),
+            out.join("outputs.csv").display()
+        ))
+        .into());
+    }
     if out.exists() && !args.force {
         return Err(BadInput(format!(
             "{} exists; pass --force to replace it",
@@ -1271,6 +1323,10 @@ fn evaluate(args: EvaluateArgs, cancel: &Cancel) -> anyhow::Result<()> {
         ))
         .into());
     }
+    check_writable(match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    })?;
     let seed = args.seed.unwrap_or(sc.run.seed);
     let started = Instant::now();
     let rows = rayon::ThreadPoolBuilder::new()
@@ -1286,10 +1342,6 @@ fn evaluate(args: EvaluateArgs, cancel: &Cancel) -> anyhow::Result<()> {
                 e => e.into(),
             }
         })?;
-    if let Some(parent) = out.parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
-    }
     output::write_rows(&out, &evaluate::csv_rows(&rows))
         .with_context(|| format!("cannot write {}", out.display()))?;
     if !args.quiet {
@@ -1355,6 +1407,58 @@ fn validate(files: &[PathBuf], resolved: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Redraws a finished run's charts and reports, into the run directory or `--out`, and lists
+/// what it wrote.
+fn report(args: ReportArgs) -> anyhow::Result<()> {
+    let run_dir = &args.run_dir;
+    if !run_dir.is_dir() {
+        return Err(BadInput(format!(
+            "{} {}: give the directory of a finished run (such as output/baseline)",
+            run_dir.display(),
+            if run_dir.exists() {
+                "is not a directory"
+            } else {
+                "does not exist"
+            }
+        ))
+        .into());
+    }
+    rundir::require_complete(run_dir)?;
+    let out = args.out.as_deref().unwrap_or(run_dir);
+    check_writable(out)?;
+    let results = crate::results::RunResults::load(run_dir)?;
+    let written = report::write_all(&results, args.lang, out)?;
+    let language = match args.lang {
+        Lang::En => "English",
+        Lang::Nl => "Dutch",
+    };
+    println!(
+        "The {language} report of {} ({} files) in {}:",
+        run_dir.display(),
+        written.len(),
+        out.display()
+    );
+    for file in &written {
+        println!("  {}", file.strip_prefix(out).unwrap_or(file).display());
+    }
+    Ok(())
+}
+
+/// The manual page on stdout, or one page per command into `dir`.
+fn man(dir: Option<&Path>) -> anyhow::Result<()> {
+    let Some(dir) = dir else {
+        return Ok(shell::manual(command(), &mut std::io::stdout())?);
+    };
+    check_writable(dir)?;
+    let written = shell::manual_pages(command(), dir)
+        .with_context(|| format!("cannot write the manual pages into {}", dir.display()))?;
+    println!("{} manual pages in {}:", written.len(), dir.display());
+    for page in &written {
+        println!("  {}", page.strip_prefix(dir).unwrap_or(page).display());
+    }
+    Ok(())
+}
+
 fn list(dir: &Path) -> anyhow::Result<()> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| BadInput(format!("cannot read {}: {e}", dir.display())))?
@@ -1365,7 +1469,7 @@ fn list(dir: &Path) -> anyhow::Result<()> {
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap_or_default();
         match scenario::parse(&text) {
-            Ok((raw, _)) => {
+            Ok(scenario::Parsed { value: raw, .. }) => {
                 let name = raw.name.unwrap_or_else(|| {
                     f.file_stem()
                         .unwrap_or_default()

@@ -59,6 +59,11 @@ pub enum RunDirError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("cannot write into {path}: {source}")]
+    Unwritable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error(
         "{path} is not a completed wijksim result (no {COMPLETE}): the run was interrupted, failed, or is still going"
     )]
@@ -81,13 +86,15 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> RunDirError + '_ {
     }
 }
 
-/// Makes `dir` ready for a new result: creates it, or, if it already has content, refuses
-/// unless `force`, in which case the old marker and then the old outputs are removed (other
-/// files are left alone).
+/// Makes `dir` ready for a new result: checks that it can be written ([`check_writable`]),
+/// then, if it already has content, refuses unless `force`, in which case the old marker and
+/// then the old outputs are removed (other files are left alone).
 ///
 /// # Errors
-/// An occupied directory without `force`, or a file system error.
+/// A directory that cannot be written, an occupied directory without `force`, or a file
+/// system error.
 pub fn prepare(dir: &Path, force: bool) -> Result<(), RunDirError> {
+    check_writable(dir)?;
     if let Ok(entries) = std::fs::read_dir(dir) {
         let names: Vec<String> = entries
             .filter_map(Result::ok)
@@ -115,6 +122,26 @@ pub fn prepare(dir: &Path, force: bool) -> Result<(), RunDirError> {
         }
     }
     std::fs::create_dir_all(dir).map_err(io(dir))
+}
+
+/// Finds out before any work is done whether files can be written into `dir`: creates it
+/// (with its parents) if need be, then creates and removes a temporary file in it.
+///
+/// # Errors
+/// [`RunDirError::Unwritable`] with the operating system's reason (a parent that is a
+/// regular file, no permission, a read-only file system, a full disk).
+pub fn check_writable(dir: &Path) -> Result<(), RunDirError> {
+    let unwritable = |source| RunDirError::Unwritable {
+        path: dir.to_path_buf(),
+        source,
+    };
+    if dir.exists() && !dir.is_dir() {
+        return Err(unwritable(std::io::ErrorKind::NotADirectory.into()));
+    }
+    std::fs::create_dir_all(dir).map_err(unwritable)?;
+    let probe = dir.join(format!(".wijksim-write-check.{}", std::process::id()));
+    std::fs::File::create(&probe).map_err(unwritable)?;
+    std::fs::remove_file(&probe).map_err(unwritable)
 }
 
 fn remove(path: &Path) -> Result<(), RunDirError> {
@@ -229,5 +256,24 @@ mod tests {
         assert!(!d.join(".yearly.csv.partial").exists());
         assert!(d.join("notes.txt").exists(), "other files are left alone");
         assert!(require_complete(&d).is_err());
+    }
+
+    #[test]
+    fn a_directory_below_a_regular_file_is_unwritable_and_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a_file");
+        std::fs::write(&file, "not a directory").unwrap();
+        let out = file.join("run");
+        let e = prepare(&out, false).unwrap_err();
+        assert!(matches!(e, RunDirError::Unwritable { .. }), "{e:?}");
+        let text = e.to_string();
+        assert!(text.contains(&out.display().to_string()), "{text}");
+        let e = check_writable(&file).unwrap_err().to_string();
+        assert!(e.ends_with("a_file: not a directory"), "{e}");
+        check_writable(&dir.path().join("new/deeper")).unwrap();
+        let left: Vec<_> = std::fs::read_dir(dir.path().join("new/deeper"))
+            .unwrap()
+            .collect();
+        assert!(left.is_empty(), "the probe is removed");
     }
 }

@@ -223,8 +223,11 @@ pub fn load(path: &Path, calibrated: &Path) -> Result<Targets, ScenarioError> {
             message: format!("cannot read the targets file: {e}"),
         }])
     })?;
-    let (raw, unknown): (RawTargets, Vec<String>) =
-        crate::scenario::parse_toml(&text).map_err(|p| fail(vec![p]))?;
+    let crate::scenario::Parsed {
+        value: raw,
+        unknown,
+        mistyped,
+    } = crate::scenario::parse_toml::<RawTargets>(&text).map_err(|p| fail(vec![p]))?;
     let mut problems = Problems::default();
     for key in unknown {
         let parts: Vec<&str> = key.split('.').filter(|s| *s != "?").collect();
@@ -489,7 +492,7 @@ pub fn load(path: &Path, calibrated: &Path) -> Result<Targets, ScenarioError> {
             }
         }
     }
-    if problems.is_empty() {
+    if problems.is_empty() && mistyped.is_empty() {
         Ok(Targets {
             file: path.to_path_buf(),
             draws: raw.draws,
@@ -499,7 +502,7 @@ pub fn load(path: &Path, calibrated: &Path) -> Result<Targets, ScenarioError> {
             targets,
         })
     } else {
-        let mut problems = problems.0;
+        let mut problems = crate::scenario::without_consequences(mistyped, problems.0);
         crate::scenario::add_locations(&text, &mut problems);
         Err(fail(problems))
     }

@@ -19,7 +19,7 @@ use crate::plot::{self, Lang, RenderedChart};
 use crate::results::RunResults;
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Why the report could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -30,20 +30,28 @@ pub enum ReportError {
     Write { path: String, message: String },
 }
 
-/// Draws every chart and writes `charts/`, `report.html` and `summary.xlsx` into the run
-/// directory of `r`.
+/// Draws every chart and writes `charts/`, `report.html` and `summary.xlsx` of `r` into `dir`
+/// (the run directory, or another one), returning the paths written.
 ///
 /// # Errors
 /// A chart that cannot be drawn, or a file that cannot be written.
-pub fn write_all(r: &RunResults, lang: Lang) -> Result<(), ReportError> {
-    let charts = plot::render_all(r, lang, &r.dir)?;
+pub fn write_all(r: &RunResults, lang: Lang, dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
+    let charts = plot::render_all(r, lang, dir)?;
     let html = html(r, &charts, lang);
-    let path = r.dir.join("report.html");
+    let path = dir.join("report.html");
     write_atomic(&path, |w| w.write_all(html.as_bytes())).map_err(|e| ReportError::Write {
         path: path.display().to_string(),
         message: e.to_string(),
     })?;
-    write_xlsx(r, lang, &r.dir.join("summary.xlsx"))
+    let xlsx = dir.join("summary.xlsx");
+    write_xlsx(r, lang, &xlsx)?;
+    let mut written = vec![path, xlsx];
+    for chart in &charts {
+        for ext in ["png", "svg"] {
+            written.push(dir.join("charts").join(format!("{}.{ext}", chart.stem)));
+        }
+    }
+    Ok(written)
 }
 
 /// The stylesheet of the report pages.
@@ -563,15 +571,4 @@ pub fn compare_report(f: &CompareFile, dir: &Path, lang: Lang) -> Result<(), Rep
         path: path.display().to_string(),
         message: e.to_string(),
     })
-}
-
-/// Writes a report for a run directory: loads the results and calls [`write_all`].
-///
-/// # Errors
-/// The directory is not a complete run, or drawing or writing failed.
-pub fn report_dir(dir: &Path, lang: Lang) -> anyhow::Result<()> {
-    crate::rundir::require_complete(dir)?;
-    let r = RunResults::load(dir)?;
-    write_all(&r, lang)?;
-    Ok(())
 }

@@ -5,8 +5,11 @@
 //! reads the wijk table ([`data`]) and builds the economy's Cholesky factor.
 
 pub mod data;
+mod document;
 mod entities;
 mod fitted;
+pub use document::Parsed;
+pub(crate) use document::{parse_toml, without_consequences};
 pub use entities::SECTOR_AVERAGE;
 pub use fitted::fitted_document;
 pub mod params;
@@ -389,15 +392,20 @@ fn load_inner(
         set_values(&text, set).map_err(|p| fail(vec![p]))?
     };
     let rewritten = text != original;
-    let (raw, unknown) = parse(&text).map_err(|mut p| {
-        if rewritten {
-            // Lines and columns would point into the merged document, not a file.
-            if let Some(i) = p.message.find(" (line ") {
-                p.message.truncate(i);
-            }
+    // Lines and columns of a rewritten document would point into the merged document, not a
+    // file.
+    let unlocated = |mut p: Problem| {
+        if let Some(i) = p.message.find(" (line ").filter(|_| rewritten) {
+            p.message.truncate(i);
         }
-        fail(vec![p])
-    })?;
+        p
+    };
+    let Parsed {
+        value: raw,
+        unknown,
+        mistyped,
+    } = parse(&text).map_err(|p| fail(vec![unlocated(p)]))?;
+    let mistyped: Vec<Problem> = mistyped.into_iter().map(unlocated).collect();
     let mut problems = Problems::default();
     for key in unknown {
         let (path, message) = unknown_key(&key);
@@ -418,9 +426,9 @@ fn load_inner(
         }
     }
     match resolved {
-        Some(s) if problems.is_empty() => Ok(s),
+        Some(s) if problems.is_empty() && mistyped.is_empty() => Ok(s),
         _ => {
-            let mut problems = problems.0;
+            let mut problems = without_consequences(mistyped, problems.0);
             if !rewritten {
                 add_locations(&text, &mut problems);
             }
@@ -760,59 +768,13 @@ fn replaced_whole(t: &toml::Table) -> bool {
         || (!t.is_empty() && t.keys().all(|k| k.chars().all(|c| c.is_ascii_digit())))
 }
 
-/// Parses TOML into the raw form, returning the paths of unknown keys.
-pub fn parse(text: &str) -> Result<(raw::RawScenario, Vec<String>), Problem> {
+/// Parses TOML into the raw form, with the paths of unknown keys and every value of the wrong
+/// type.
+///
+/// # Errors
+/// A syntax error, located.
+pub fn parse(text: &str) -> Result<Parsed<raw::RawScenario>, Problem> {
     parse_toml(text)
-}
-
-/// Parses TOML into `T`, returning the paths of keys `T` does not know (serde_ignored's form,
-/// `target.?.0.nme`); a syntax or type error carries its line and column.
-pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
-    text: &str,
-) -> Result<(T, Vec<String>), Problem> {
-    let located = |e: &toml::de::Error, path: String| {
-        let at = e
-            .span()
-            .map(|s| {
-                let line = text[..s.start].matches('\n').count() + 1;
-                let col = s.start - text[..s.start].rfind('\n').map_or(0, |i| i + 1) + 1;
-                format!(" (line {line}, column {col})")
-            })
-            .unwrap_or_default();
-        Problem {
-            path,
-            message: format!("{}{at}", plain(e.message().trim())),
-        }
-    };
-    let de = toml::Deserializer::parse(text).map_err(|e| located(&e, "(syntax)".into()))?;
-    let mut unknown = Vec::new();
-    let mut track = serde_path_to_error::Track::new();
-    let result: Result<T, _> = serde_ignored::deserialize(
-        serde_path_to_error::Deserializer::new(de, &mut track),
-        |p| unknown.push(p.to_string()),
-    );
-    match result {
-        Ok(r) => Ok((r, unknown)),
-        Err(e) => Err(located(&e, track.path().to_string())),
-    }
-}
-
-/// Replaces serde's names of internal types ("expected struct RawGaps") by what the file
-/// should hold ("expected a table").
-fn plain(message: &str) -> String {
-    let mut out = String::new();
-    let mut rest = message;
-    while let Some(i) = rest.find("struct Raw") {
-        out.push_str(&rest[..i]);
-        out.push_str("a table");
-        let after = &rest[i + "struct Raw".len()..];
-        let end = after
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .unwrap_or(after.len());
-        rest = &after[end..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// The field path and message for an unknown key as serde_ignored reports it
