@@ -614,12 +614,15 @@ pub fn terminal(s: &SummaryFile, meta: &Meta) -> String {
     let o = &s.overall;
     let g = &o.gap_closure;
     let mut out = format!(
-        "{}: {} draws, seed {}, {} thread{}, {:.1} s ({:.0} draws/s)\n",
+        "{}: {} draws, seed {}, {}, {:.1} s ({:.0} draws/s)\n",
         s.scenario,
         s.draws,
         s.seed,
-        meta.threads,
-        if meta.threads == 1 { "" } else { "s" },
+        match meta.shards {
+            Some(n) => format!("merged from {n} shards (their time summed)"),
+            None if meta.threads == 1 => "1 thread".into(),
+            None => format!("{} threads", meta.threads),
+        },
         meta.wall_time_s,
         meta.draws_per_s
     );
