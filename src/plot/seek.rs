@@ -64,13 +64,13 @@ fn title(f: &SeekFile, lang: Lang) -> (String, bool) {
             let which = match (f.direction, lang) {
                 (Direction::Smallest, Lang::En) => "Smallest",
                 (Direction::Largest, Lang::En) => "Largest",
-                (Direction::Smallest, Lang::Nl) => "Kleinste",
-                (Direction::Largest, Lang::Nl) => "Grootste",
+                (Direction::Smallest, Lang::Nl) => "Laagste",
+                (Direction::Largest, Lang::Nl) => "Hoogste",
             };
             (
                 format!(
                     "{which} {lever} {} {}: {} (95%: {} {} {})",
-                    lang.t("with", "met"),
+                    lang.t("with", "waarbij"),
                     target,
                     x(*value),
                     bound(ci_low, f.lo, lang.t("below", "onder")),
@@ -121,7 +121,7 @@ fn title(f: &SeekFile, lang: Lang) -> (String, bool) {
             let head = format!(
                 "{} {} {}..{}",
                 target,
-                lang.t("is out of reach in", "is onbereikbaar in"),
+                lang.t("is out of reach in", "is niet haalbaar in"),
                 x(f.lo),
                 x(f.hi)
             );
@@ -171,7 +171,7 @@ where
             ),
             (lang.t("target", "doel").into(), Mark::Line(VERMILLION)),
             (
-                lang.t("answer and its 95% interval", "antwoord en 95%-interval")
+                lang.t("answer and its 95% interval", "uitkomst en 95%-interval")
                     .into(),
                 Mark::Patch(GREY.mix(0.25)),
             ),

@@ -1,6 +1,7 @@
 //! discover.html: where the cases of a condition concentrate, in words, a table and charts.
 
 use super::{ReportError, esc, figures, page_start, table};
+use crate::discover::prim::Phase;
 use crate::discover::{DiscoverFile, Source, WEAK, phase_name, rules, show_p, sig};
 use crate::output::write_atomic;
 use crate::plot::{self, Lang};
@@ -11,7 +12,10 @@ use std::path::Path;
 fn source(lang: Lang, s: Source) -> &'static str {
     match s {
         Source::Parameter => lang.t("uncertain parameter", "onzekere parameter"),
-        Source::Economy => lang.t("the economy over years 1..T", "de economie over jaar 1..T"),
+        Source::Economy => lang.t(
+            "the economy over years 1..T",
+            "de economie over de jaren 1 t/m T",
+        ),
         Source::Multiplier => lang.t(
             "mean effect multiplier of the wijken",
             "gemiddelde effectvermenigvuldiger van de wijken",
@@ -95,9 +99,9 @@ pub fn discover_report(f: &DiscoverFile, dir: &Path, lang: Lang) -> Result<(), R
         lang,
         &format!(
             "{} “{}” {} {}",
-            lang.t("Where", "Waar"),
+            lang.t("Where", "Onder welke omstandigheden"),
             f.condition,
-            lang.t("happens in", "optreedt in"),
+            lang.t("happens in", "optreedt: scenario"),
             f.scenario
         ),
         &format!(
@@ -112,8 +116,8 @@ pub fn discover_report(f: &DiscoverFile, dir: &Path, lang: Lang) -> Result<(), R
             f.seed
         ),
         lang.t(
-            "Scenario discovery with PRIM (Friedman & Fisher 1999), step for step as EMA Workbench runs it: starting from all draws, the box is peeled (each step removes the share peel alpha of its draws at the top or bottom of one input, whichever raises the share of cases per removed draw most) until it would hold fewer than the minimum mass, then pasted back where that raises the share. Coverage is the share of all cases inside a box, density the share of cases among its draws. A limit's quasi-p-value is the chance of a box this dense if that limit were dropped (a one-sided binomial test): small values mark limits that matter.",
-            "Scenario-ontdekking met PRIM (Friedman & Fisher 1999), stap voor stap zoals EMA Workbench het doet: vanaf alle trekkingen wordt de box afgepeld (elke stap haalt het aandeel peel alpha van zijn trekkingen weg aan de boven- of onderkant van één invoergrootheid, waar dat het aandeel gevallen per weggehaalde trekking het meest verhoogt) tot hij minder dan de minimale massa zou bevatten, en daarna weer aangevuld waar dat het aandeel verhoogt. Dekking is het aandeel van alle gevallen dat in een box valt, dichtheid het aandeel gevallen onder zijn trekkingen. De quasi-p-waarde van een grens is de kans op een even dichte box als die grens wegviel (een eenzijdige binomiale toets): kleine waarden wijzen op grenzen die ertoe doen.",
+            "Scenario discovery with PRIM (Friedman & Fisher 1999), step for step as EMA Workbench runs it. A box is a set of limits on the inputs. Starting from all draws, the box is peeled (each step removes the share peel_alpha of its draws at the top or bottom of one input, whichever raises the share of cases per removed draw most) until it would hold fewer than the minimum mass, then pasted back where that raises the share. Coverage is the share of all cases inside a box, density the share of cases among its draws. A limit's quasi-p-value is the chance of a box this dense if that limit were dropped (a one-sided binomial test): small values mark limits that matter.",
+            "Scenario-ontdekking met PRIM (Friedman & Fisher 1999), stap voor stap zoals EMA Workbench het doet. Een box is een combinatie van grenzen op de invoergrootheden. Vanaf alle trekkingen wordt de box afgepeld: elke stap haalt een vast aandeel (peel_alpha) van zijn trekkingen weg aan de boven- of onderkant van één invoergrootheid, waar dat het aandeel gevallen per weggehaalde trekking het meest verhoogt, tot hij minder dan de minimale massa zou bevatten; daarna wordt hij weer verruimd waar dat het aandeel verhoogt. Dekking is het aandeel van alle gevallen dat in een box valt, dichtheid het aandeel gevallen onder zijn trekkingen. De quasi-p-waarde van een grens is de kans op een even dichte box als die grens wegviel (een eenzijdige binomiale toets): kleine waarden wijzen op grenzen die ertoe doen.",
         ),
     );
     h.push_str("<ul>\n");
@@ -182,7 +186,13 @@ pub fn discover_report(f: &DiscoverFile, dir: &Path, lang: Lang) -> Result<(), R
         .map(|b| {
             vec![
                 b.step.to_string(),
-                phase_name(b.phase).into(),
+                match (lang, b.phase) {
+                    (Lang::Nl, Phase::Start) => "begin",
+                    (Lang::Nl, Phase::Peel) => "afpellen",
+                    (Lang::Nl, Phase::Paste) => "aanvullen",
+                    (Lang::En, p) => phase_name(p),
+                }
+                .into(),
                 lang.pct(b.coverage, 1),
                 lang.pct(b.density, 1),
                 lang.pct(b.mass, 1),
@@ -199,7 +209,7 @@ pub fn discover_report(f: &DiscoverFile, dir: &Path, lang: Lang) -> Result<(), R
             lang.t("coverage", "dekking"),
             lang.t("density", "dichtheid"),
             lang.t("mass", "massa"),
-            lang.t("inputs restricted", "begrensde invoer"),
+            lang.t("inputs restricted", "aantal begrensde invoergrootheden"),
         ],
         2,
         &rows,
@@ -227,7 +237,7 @@ pub fn discover_report(f: &DiscoverFile, dir: &Path, lang: Lang) -> Result<(), R
         "",
         &[
             lang.t("input", "invoer"),
-            lang.t("what it is", "wat het is"),
+            lang.t("what it is", "soort invoer"),
             lang.t("smallest", "kleinste"),
             lang.t("largest", "grootste"),
         ],
