@@ -17,7 +17,7 @@ pub mod seek;
 pub mod sensitivity;
 pub mod sweep;
 
-pub use labels::Lang;
+pub use labels::{Lang, mid_sentence};
 
 use crate::output::write_atomic;
 use crate::results::RunResults;
