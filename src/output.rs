@@ -76,6 +76,14 @@ pub struct OverallSummary {
     pub first_closure_year: BTreeMap<String, f64>,
     /// Share of draws whose gap was first halved in each year, and "never".
     pub first_halved_year: BTreeMap<String, f64>,
+    /// P(the gap closed in some year up to the horizon): the first crossings summed, at
+    /// least `p_closed`, which is the state at the horizon (a gap can widen again).
+    #[serde(default)]
+    pub p_ever_closed: Option<Probability>,
+    /// P(the gap halved in some year up to the horizon), at least `p_halved` (the state at
+    /// the horizon, the headline figure).
+    #[serde(default)]
+    pub p_ever_halved: Option<Probability>,
     /// g_k,T per indicator (1 = gap unchanged, 0 = at the city average).
     pub indicators: BTreeMap<String, Summary>,
     pub value_uplift_eur: Summary,
@@ -159,6 +167,31 @@ fn first_closure(sc: &Scenario, counts: &[u64], draws: u64) -> BTreeMap<String, 
     m
 }
 
+/// P(a first crossing in some year up to the horizon) from the shares by first year: all
+/// but "never", with its Monte Carlo standard error.
+pub fn ever(first: &BTreeMap<String, f64>, draws: u64) -> Probability {
+    let p = (1.0 - first.get("never").copied().unwrap_or(1.0)).clamp(0.0, 1.0);
+    Probability {
+        p,
+        mcse: (p * (1.0 - p) / draws.max(1) as f64).sqrt(),
+    }
+}
+
+impl OverallSummary {
+    /// P(the gap closed in some year up to the horizon); computed from the first years for
+    /// a summary.json written before the field existed.
+    pub fn ever_closed(&self, draws: u64) -> Probability {
+        self.p_ever_closed
+            .unwrap_or_else(|| ever(&self.first_closure_year, draws))
+    }
+
+    /// P(the gap halved in some year up to the horizon), as [`Self::ever_closed`].
+    pub fn ever_halved(&self, draws: u64) -> Probability {
+        self.p_ever_halved
+            .unwrap_or_else(|| ever(&self.first_halved_year, draws))
+    }
+}
+
 /// Builds summary.json's content.
 pub fn summary(sc: &Scenario, a: &Aggregate) -> SummaryFile {
     let l = &a.layout;
@@ -192,6 +225,11 @@ pub fn summary(sc: &Scenario, a: &Aggregate) -> SummaryFile {
             p_breach_ltv: p(4),
             first_closure_year: first_closure(sc, &a.first_closed[0], a.draws),
             first_halved_year: first_closure(sc, &a.first_halved, a.draws),
+            p_ever_closed: Some(ever(
+                &first_closure(sc, &a.first_closed[0], a.draws),
+                a.draws,
+            )),
+            p_ever_halved: Some(ever(&first_closure(sc, &a.first_halved, a.draws), a.draws)),
             indicators: indicators(o + 1),
             value_uplift_eur: s(o + 1 + k),
             value_uplift_corporations_eur: s(o + 2 + k),
@@ -579,6 +617,7 @@ fn pct(x: f64) -> String {
 /// The terminal summary.
 pub fn terminal(s: &SummaryFile, meta: &Meta) -> String {
     let o = &s.overall;
+    let last = s.last_year;
     let g = &o.gap_closure;
     let mut out = format!(
         "{}: {} draws, seed {}, {} thread{}, {:.1} s ({:.0} draws/s)\n",
@@ -600,10 +639,12 @@ pub fn terminal(s: &SummaryFile, meta: &Meta) -> String {
         pct(g.q95)
     );
     out += &format!(
-        "P(halved) {} ± {}   P(closed) {}\nA corporation in some year: below the ICR limit {} ± {}, above the LTV limit {} ± {}\n\n",
+        "P(halved) in {last} {} ± {} (in some year up to {last}: {})   P(closed) in {last} {} (in some year: {})\nA corporation in some year: below the ICR limit {} ± {}, above the LTV limit {} ± {}\n\n",
         pct(o.p_halved.p),
         pct(o.p_halved.mcse),
+        pct(o.ever_halved(s.draws).p),
         pct(o.p_closed.p),
+        pct(o.ever_closed(s.draws).p),
         pct(o.p_breach_icr.p),
         pct(o.p_breach_icr.mcse),
         pct(o.p_breach_ltv.p),

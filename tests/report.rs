@@ -140,6 +140,7 @@ fn a_run_draws_every_chart_the_report_and_the_workbook() {
     for needle in [
         "Headline",
         "P(halved)",
+        "Halved in some year up to 2017",
         "Bijlmer",
         "Rotterdam",
         "gaps.leak",
@@ -147,6 +148,17 @@ fn a_run_draws_every_chart_the_report_and_the_workbook() {
     ] {
         assert!(html.contains(needle), "report.html lacks {needle}");
     }
+    // Halved at the horizon (the headline) and halved in some year up to it (the chart's
+    // lines) are both in summary.json, the second at least the first.
+    let o = &summary["overall"];
+    let (now, ever) = (
+        o["p_halved"]["p"].as_f64().unwrap(),
+        o["p_ever_halved"]["p"].as_f64().unwrap(),
+    );
+    assert!(
+        ever >= now,
+        "ever halved {ever} < halved at the horizon {now}"
+    );
 
     // The workbook opens and has its sheets, with the wijken in them.
     use calamine::{Reader, Xlsx, open_workbook};
@@ -234,4 +246,139 @@ fn every_wijk_has_its_dot_when_every_municipality_has_its_own_colour() {
         .count();
     assert_eq!(circles, 7 + 1, "seven wijken and one legend dot");
     assert!(!svg.contains("other municipalities"));
+}
+
+/// The texts of an SVG chart.
+fn svg_texts(path: &Path) -> Vec<String> {
+    let svg = std::fs::read_to_string(path).unwrap();
+    roxmltree::Document::parse(&svg)
+        .unwrap()
+        .descendants()
+        .filter(|n| n.tag_name().name() == "text")
+        .map(|n| n.text().unwrap_or("").trim().to_string())
+        .collect()
+}
+
+/// The words a Dutch reader stumbled over (issue #14), which the Dutch outputs must not use:
+/// "kloof" beside "achterstand", "gedicht" (a poem) for closed, "overschrijden" for falling
+/// below the ICR minimum, "voor jaar 1" for "vóór", untranslated seed and Run.
+fn dutch_slips(text: &str) -> Vec<&'static str> {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut found = vec![];
+    for needle in ["kloof", "gedicht", "dichten", "overschrijd", "voor jaar 1"] {
+        if lower.contains(needle) {
+            found.push(needle);
+        }
+    }
+    for word in ["seed", "run"] {
+        if words.contains(&word) {
+            found.push(word);
+        }
+    }
+    found
+}
+
+#[test]
+fn dutch_outputs_use_the_agreed_words() {
+    assert_eq!(dutch_slips("de kloof is gedicht"), ["kloof", "gedicht"]);
+    assert_eq!(dutch_slips("Run · seed 2007"), ["seed", "run"]);
+    assert!(dutch_slips("het eerste punt is de start, vóór jaar 1; doorrekening").is_empty());
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["--lang", "nl"]);
+    let cmp = dir.path().join("cmp");
+    let sweep = dir.path().join("sweep");
+    for args in [
+        vec![
+            "compare",
+            "scenarios/baseline.toml",
+            "scenarios/bezuinigingen.toml",
+            "-n",
+            "300",
+        ],
+        vec![
+            "sweep",
+            "scenarios/baseline.toml",
+            "--set",
+            "municipalities.defaults.budget_per_resident=0,150",
+            "-n",
+            "100",
+        ],
+    ] {
+        let to = if args[0] == "compare" { &cmp } else { &sweep };
+        let o = wijksim()
+            .args(&args)
+            .args(["--lang", "nl", "-q", "--out"])
+            .arg(to)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let mut pages = vec![];
+    for dir in [&out, &cmp, &sweep] {
+        for entry in std::fs::read_dir(dir.join("charts")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "svg") {
+                let slips = dutch_slips(&svg_texts(&path).join("\n"));
+                assert!(slips.is_empty(), "{}: {slips:?}", path.display());
+            }
+        }
+        for page in ["report.html", "compare.html"] {
+            if dir.join(page).exists() {
+                pages.push(dir.join(page));
+            }
+        }
+    }
+    assert_eq!(pages.len(), 2);
+    for page in pages {
+        // Without the charts (checked above) and the scenarios' own descriptions, which are
+        // the scenario author's words.
+        let mut html = std::fs::read_to_string(&page).unwrap();
+        while let (Some(a), Some(b)) = (html.find("<svg"), html.find("</svg>")) {
+            html.replace_range(a..b + 6, "");
+        }
+        for sc in ["baseline", "bezuinigingen"] {
+            let text = std::fs::read_to_string(format!("scenarios/{sc}.toml")).unwrap();
+            let desc = text
+                .lines()
+                .find_map(|l| l.strip_prefix("description = \""))
+                .unwrap()
+                .trim_end_matches('"')
+                .to_string();
+            html = html.replace(&desc.replace('&', "&amp;"), "");
+        }
+        let slips = dutch_slips(&html);
+        assert!(slips.is_empty(), "{}: {slips:?}", page.display());
+    }
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for needle in [
+        "Doorrekening",
+        "startgetal",
+        "rekenkernen",
+        "Ooit gehalveerd",
+    ] {
+        assert!(html.contains(needle), "report.html lacks {needle}");
+    }
+    // The closure-by-year chart says what its lines count, against the headline figure.
+    let texts = svg_texts(&out.join("charts/closure_by_year.svg")).join("\n");
+    assert!(texts.contains("ooit gehalveerd t/m dit jaar"), "{texts}");
+    assert!(
+        texts.contains("het kerncijfer P(achterstand gehalveerd)"),
+        "{texts}"
+    );
+    // The indicator chart keeps its band legend in Dutch.
+    let texts = svg_texts(&out.join("charts/indicators.svg"));
+    for band in [
+        "mediaan",
+        "25-75% van de trekkingen",
+        "10-90% van de trekkingen",
+    ] {
+        assert!(
+            texts.iter().any(|t| t == band),
+            "indicators.svg lacks {band}"
+        );
+    }
 }

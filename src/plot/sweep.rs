@@ -47,7 +47,10 @@ impl SweepChart {
 
     fn label(self, lang: Lang) -> &'static str {
         match self {
-            SweepChart::Closure => lang.t("Mean gap closure", "Gemiddeld ingelopen achterstand"),
+            SweepChart::Closure => lang.t(
+                "Mean gap closure",
+                "Gemiddeld ingelopen deel van de achterstand",
+            ),
             SweepChart::Halved => lang.t("P(gap halved)", "P(achterstand gehalveerd)"),
             SweepChart::BreachIcr => lang.t(
                 "P(a corporation falls below the ICR limit)",
@@ -105,7 +108,7 @@ where
     top.draw(&Text::new(title.clone(), (24, 14), bold(28)))?;
     top.draw(&Text::new(
         format!(
-            "{} {}  ·  {} {} {}  ·  seed {}  ·  {}",
+            "{} {}  ·  {} {} {}  ·  {} {}  ·  {}",
             lang.t("Scenario", "Scenario"),
             f.scenario,
             lang.number(f.draws as f64, 0),
@@ -114,6 +117,7 @@ where
                 "per point, the same for all",
                 "per punt, dezelfde voor alle"
             ),
+            lang.t("seed", "startgetal"),
             f.seed,
             lang.t("band: ± 2 Monte Carlo SE", "band: ± 2 Monte Carlo-fouten")
         ),

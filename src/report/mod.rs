@@ -144,13 +144,15 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
     let l = |en, nl| lang.t(en, nl);
     let pct = |x: f64| lang.pct(x, 1);
     let pm = |p: &crate::stats::Probability| format!("{} ± {}", pct(p.p), pct(p.mcse));
+    let last = s.last_year;
     let mut h = page_start(
         lang,
         &s.scenario,
         &format!(
-            "{} {} · seed {} · {}-{} · wijksim {}",
+            "{} {} · {} {} · {}-{} · wijksim {}",
             lang.number(s.draws as f64, 0),
             l("draws", "trekkingen"),
+            l("seed", "startgetal"),
             s.seed,
             s.first_year,
             s.last_year,
@@ -181,7 +183,7 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
                     "{} {} {}:",
                     l(
                         "Precision-driven run: every target reached after",
-                        "Run op precisie: elk doel bereikt na"
+                        "Doorrekening tot de gevraagde precisie: elk doel bereikt na"
                     ),
                     lang.number(p.draws as f64, 0),
                     l("draws; standard errors", "trekkingen; standaardfouten")
@@ -191,7 +193,7 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
                     "{} {} {}:",
                     l(
                         "Precision-driven run: NOT every target reached; stopped at the cap of",
-                        "Run op precisie: NIET elk doel bereikt; gestopt bij het maximum van"
+                        "Doorrekening tot de gevraagde precisie: NIET elk doel bereikt; gestopt bij het maximum van"
                     ),
                     lang.number(p.cap as f64, 0),
                     l("draws; standard errors", "trekkingen; standaardfouten")
@@ -205,7 +207,7 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
         vec![
             l(
                 "Gap closure, all wijken (population-weighted): median",
-                "Gedichte kloof, alle wijken (naar inwoners gewogen): mediaan",
+                "Ingelopen deel van de achterstand, alle wijken (naar inwoners gewogen): mediaan",
             )
             .into(),
             pct(o.gap_closure.q50),
@@ -219,14 +221,49 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
             format!("{} ± {}", pct(o.gap_closure.mean), pct(o.gap_closure.mcse)),
         ],
         vec![
-            l(
-                "P(closed): city average reached",
-                "P(gedicht): stadsgemiddelde bereikt",
-            )
-            .into(),
+            format!(
+                "{} {last}",
+                l(
+                    "P(closed): the city average reached in",
+                    "P(achterstand ingelopen): het stadsgemiddelde bereikt in"
+                )
+            ),
             pm(&o.p_closed),
         ],
-        vec![l("P(halved)", "P(gehalveerd)").into(), pm(&o.p_halved)],
+        vec![
+            format!(
+                "{} {last}",
+                l(
+                    "P(halved): the gap at most half of what it was at the start, in",
+                    "P(achterstand gehalveerd): hooguit de helft van de achterstand bij de start, in"
+                )
+            ),
+            pm(&o.p_halved),
+        ],
+        vec![
+            format!(
+                "{} {last} {}",
+                l(
+                    "Halved in some year up to",
+                    "Ooit gehalveerd, in enig jaar t/m"
+                ),
+                l(
+                    "(at least P(halved): a gap can widen again after halving)",
+                    "(minstens P(achterstand gehalveerd): een gehalveerde achterstand kan weer groeien)"
+                )
+            ),
+            pm(&o.ever_halved(s.draws)),
+        ],
+        vec![
+            format!(
+                "{} {last}",
+                l(
+                    "Closed in some year up to",
+                    "Ooit ingelopen, in enig jaar t/m"
+                )
+            ),
+            pm(&o.ever_closed(s.draws)),
+        ],
         vec![
             l(
                 "P(a corporation falls below the ICR limit in some year)",
@@ -289,9 +326,9 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
             l("municipality", "gemeente"),
             l("wijken", "wijken"),
             l("residents", "inwoners"),
-            l("closure (median)", "gedicht (mediaan)"),
+            l("closure (median)", "ingelopen deel (mediaan)"),
             l("90% interval", "90%-interval"),
-            l("P(halved)", "P(gehalveerd)"),
+            l("P(halved)", "P(achterstand gehalveerd)"),
             l("social spending (median)", "sociale uitgaven (mediaan)"),
             l(
                 "cut shortfall (median)",
@@ -364,11 +401,11 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
             l("wijk", "wijk"),
             l("municipality", "gemeente"),
             l("residents", "inwoners"),
-            l("closure q10", "gedicht q10"),
+            l("closure q10", "ingelopen deel q10"),
             l("median", "mediaan"),
             l("q90", "q90"),
-            l("P(halved)", "P(gehalveerd)"),
-            l("P(closed)", "P(gedicht)"),
+            l("P(halved)", "P(achterstand gehalveerd)"),
+            l("P(closed)", "P(achterstand ingelopen)"),
             l("value uplift (median)", "waardestijging (mediaan)"),
         ],
         2,
@@ -425,9 +462,15 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
             l("scenario hash (SHA-256)", "hash van het scenario (SHA-256)"),
             m.scenario_hash.clone(),
         ),
-        ("seed", m.seed.to_string()),
+        (l("seed", "startgetal"), m.seed.to_string()),
         (l("draws", "trekkingen"), lang.number(m.draws as f64, 0)),
-        (l("threads", "threads"), m.threads.to_string()),
+        (
+            l(
+                "threads (the results do not depend on them)",
+                "rekenkernen (threads; de uitkomsten hangen er niet van af)",
+            ),
+            m.threads.to_string(),
+        ),
         (
             l("wall time", "looptijd"),
             format!("{} s", lang.number(m.wall_time_s, 1)),
@@ -441,7 +484,7 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
     .into_iter()
     .map(|(k, v)| vec![k.to_string(), v])
     .collect();
-    table(&mut h, l("Run", "Run"), &[], 2, &run);
+    table(&mut h, l("Run", "Doorrekening"), &[], 2, &run);
     let _ = writeln!(
         h,
         "<p class=\"subtitle\">{}</p>\n</body>\n</html>",
@@ -472,9 +515,10 @@ pub fn compare_report(f: &CompareFile, dir: &Path, lang: Lang) -> Result<(), Rep
         lang,
         &format!("{}: {}", l("Comparison", "Vergelijking"), names.join(" · ")),
         &format!(
-            "{} {} · seed {} · {}-{}",
+            "{} {} · {} {} · {}-{}",
             lang.number(f.draws as f64, 0),
             l("draws", "trekkingen"),
+            l("seed", "startgetal"),
             f.seed,
             f.first_year,
             f.last_year
@@ -505,9 +549,9 @@ pub fn compare_report(f: &CompareFile, dir: &Path, lang: Lang) -> Result<(), Rep
         &[
             l("scenario", "scenario"),
             l("description", "beschrijving"),
-            l("closure (median)", "gedicht (mediaan)"),
+            l("closure (median)", "ingelopen deel (mediaan)"),
             l("90% interval", "90%-interval"),
-            l("P(halved)", "P(gehalveerd)"),
+            l("P(halved)", "P(achterstand gehalveerd)"),
             l("P(ICR below limit)", "P(onder de ICR-norm)"),
             l("P(LTV above limit)", "P(boven de LTV-norm)"),
         ],
@@ -541,10 +585,10 @@ pub fn compare_report(f: &CompareFile, dir: &Path, lang: Lang) -> Result<(), Rep
         l("Paired differences", "Verschillen per trekking"),
         &[
             l("comparison", "vergelijking"),
-            l("closure (mean ± SE)", "gedicht (gem. ± fout)"),
+            l("closure (mean ± SE)", "ingelopen deel (gem. ± MC-fout)"),
             l("90% of draws", "90% van de trekkingen"),
             l("P(better)", "P(beter)"),
-            l("P(halved)", "P(gehalveerd)"),
+            l("P(halved)", "P(achterstand gehalveerd)"),
             l("P(ICR below limit)", "P(onder de ICR-norm)"),
             l("P(LTV above limit)", "P(boven de LTV-norm)"),
             l(

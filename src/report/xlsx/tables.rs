@@ -146,9 +146,24 @@ pub fn overall(r: &RunResults, lang: Lang) -> Table {
         &o.value_uplift_corporations_eur,
         Unit::EurMln,
     ));
+    let end = r.summary.last_year;
+    let ever = |en: &str, nl: &str| match lang {
+        Lang::En => format!("{en} in some year up to {end}"),
+        Lang::Nl => format!("{nl}, in enig jaar t/m {end}"),
+    };
+    let (ever_closed, ever_halved) = (
+        o.ever_closed(r.summary.draws),
+        o.ever_halved(r.summary.draws),
+    );
+    let (closed_label, halved_label) = (
+        ever("P(closed)", "P(ooit ingelopen)"),
+        ever("P(halved)", "P(ooit gehalveerd)"),
+    );
     for (label, p) in [
         (l("P(closed)", "P(achterstand ingelopen)"), &o.p_closed),
+        (closed_label.as_str(), &ever_closed),
         (l("P(halved)", "P(achterstand gehalveerd)"), &o.p_halved),
+        (halved_label.as_str(), &ever_halved),
         (
             l(
                 "P(a corporation in breach of a limit)",
