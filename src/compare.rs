@@ -626,6 +626,7 @@ pub fn csv_rows(f: &CompareFile) -> Vec<Vec<String>> {
 pub fn terminal(f: &CompareFile) -> String {
     let pct = |x: f64| format!("{:.1}%", 100.0 * x);
     let pp = |x: f64| format!("{:+.1} pp", 100.0 * x);
+    let pm = |x: f64, se: f64| crate::plot::Lang::En.pp_pm(x, se);
     let mut s = format!(
         "{} scenarios on the same {} draws (seed {}), against {}\n\n",
         f.scenarios.len(),
@@ -651,17 +652,22 @@ pub fn terminal(f: &CompareFile) -> String {
     for c in &f.comparisons {
         let d = &c.gap_closure_difference;
         s.push_str(&format!(
-            "\n{} vs {}: closure {} ± {} (90% of draws {} to {}), P(better) {}, P(halved) {}, P(ICR < min) {}, P(LTV > max) {}\n",
+            "\n{} vs {}: closure {} (90% of draws {} to {}), P(better) {}\n  differences in P(halved) {}, P(ICR < min) {}, P(LTV > max) {}\n",
             c.scenario,
             c.against,
-            pp(d.mean),
-            pp(d.mcse).trim_start_matches('+'),
+            pm(d.mean, d.mcse),
             pp(d.q05),
             pp(d.q95),
             pct(c.p_better.p),
-            pp(c.p_halved_difference.mean),
-            pp(c.p_breach_icr_difference.mean),
-            pp(c.p_breach_ltv_difference.mean),
+            pm(c.p_halved_difference.mean, c.p_halved_difference.mcse),
+            pm(
+                c.p_breach_icr_difference.mean,
+                c.p_breach_icr_difference.mcse
+            ),
+            pm(
+                c.p_breach_ltv_difference.mean,
+                c.p_breach_ltv_difference.mcse
+            ),
         ));
         let v = &c.variance_reduction;
         s.push_str(&format!(

@@ -614,6 +614,11 @@ fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
 
+/// A probability with its Monte Carlo error, to as many digits as the error has.
+fn pm(p: &Probability) -> String {
+    crate::plot::Lang::En.pct_pm(p.p, p.mcse)
+}
+
 /// The terminal summary.
 pub fn terminal(s: &SummaryFile, meta: &Meta) -> String {
     let o = &s.overall;
@@ -639,16 +644,13 @@ pub fn terminal(s: &SummaryFile, meta: &Meta) -> String {
         pct(g.q95)
     );
     out += &format!(
-        "P(halved) in {last} {} ± {} (in some year up to {last}: {})   P(closed) in {last} {} (in some year: {})\nA corporation in some year: below the ICR limit {} ± {}, above the LTV limit {} ± {}\n\n",
-        pct(o.p_halved.p),
-        pct(o.p_halved.mcse),
-        pct(o.ever_halved(s.draws).p),
-        pct(o.p_closed.p),
-        pct(o.ever_closed(s.draws).p),
-        pct(o.p_breach_icr.p),
-        pct(o.p_breach_icr.mcse),
-        pct(o.p_breach_ltv.p),
-        pct(o.p_breach_ltv.mcse)
+        "P(halved) in {last} {} (in some year up to {last}: {})\nP(closed) in {last} {} (in some year up to {last}: {})\nA corporation in some year: below the ICR limit {}, above the LTV limit {}\n\n",
+        pm(&o.p_halved),
+        pm(&o.ever_halved(s.draws)),
+        pm(&o.p_closed),
+        pm(&o.ever_closed(s.draws)),
+        pm(&o.p_breach_icr),
+        pm(&o.p_breach_ltv),
     );
     out += &format!(
         "{:<14} {:>6} {:>8} {:>17} {:>10}\n",

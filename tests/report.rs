@@ -382,3 +382,84 @@ fn dutch_outputs_use_the_agreed_words() {
         );
     }
 }
+
+/// "x ± e" pairs in `text` (percentages or percentage points): (x, e) as written.
+fn plus_minus(text: &str) -> Vec<(String, String)> {
+    let mut out = vec![];
+    for (i, _) in text.match_indices(" ± ") {
+        let before = text[..i]
+            .rsplit(|c: char| c.is_whitespace() || c == '>')
+            .next()
+            .unwrap();
+        let after = text[i + " ± ".len()..]
+            .split(|c: char| c.is_whitespace() || c == '<' || c == ')' || c == ',')
+            .next()
+            .unwrap();
+        let numeric = |s: &str| {
+            s.trim_start_matches(['+', '-'])
+                .starts_with(|c: char| c.is_ascii_digit())
+        };
+        if numeric(before) && numeric(after) {
+            out.push((before.to_string(), after.to_string()));
+        }
+    }
+    out
+}
+
+/// The digits after the decimal mark and the significant digits of a number as written.
+fn digits(s: &str) -> (usize, usize) {
+    let n = s.trim_start_matches(['+', '-']).trim_end_matches('%');
+    let decimals = n.split(['.', ',']).nth(1).map_or(0, str::len);
+    let significant = n
+        .chars()
+        .filter(char::is_ascii_digit)
+        .skip_while(|&c| c == '0')
+        .count();
+    (decimals, significant)
+}
+
+#[test]
+fn monte_carlo_errors_show_two_significant_digits() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let o = wijksim()
+        .args(["run", "-n", "4000", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let terminal = String::from_utf8_lossy(&o.stdout).to_string();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for (what, text) in [("terminal", &terminal), ("report.html", &html)] {
+        let pairs = plus_minus(text);
+        assert!(pairs.len() >= 4, "{what}: {pairs:?}");
+        for (x, e) in pairs {
+            if e == "0%" || e == "0" {
+                continue; // no error at all (a probability of 0)
+            }
+            let ((dx, _), (de, se)) = (digits(&x), digits(&e));
+            assert_eq!(
+                dx, de,
+                "{what}: {x} ± {e}: the estimate to the error's decimal"
+            );
+            assert!(
+                (2..=3).contains(&se),
+                "{what}: {x} ± {e}: the error with two significant digits"
+            );
+            assert_ne!(e.trim_end_matches('%'), "0.0", "{what}: {x} ± {e}");
+        }
+    }
+    // P(LTV above the limit) is about 1.5% at 4,000 draws: its error, about 0.19 percentage
+    // points, shows as such.
+    let ltv = terminal
+        .split("above the LTV limit ")
+        .nth(1)
+        .and_then(|t| t.lines().next())
+        .unwrap();
+    assert!(
+        ["± 0.18%", "± 0.19%", "± 0.20%"]
+            .iter()
+            .any(|e| ltv.ends_with(e)),
+        "{ltv}"
+    );
+}

@@ -443,16 +443,14 @@ where
     )?;
     let lines = [
         format!(
-            "{} = {} ± {}",
+            "{} = {}",
             lang.t("P(closed)", "P(achterstand ingelopen)"),
-            lang.pct(o.p_closed.p, 1),
-            lang.pct(o.p_closed.mcse, 1)
+            lang.pct_pm(o.p_closed.p, o.p_closed.mcse)
         ),
         format!(
-            "{} = {} ± {}",
+            "{} = {}",
             lang.t("P(halved)", "P(achterstand gehalveerd)"),
-            lang.pct(o.p_halved.p, 1),
-            lang.pct(o.p_halved.mcse, 1)
+            lang.pct_pm(o.p_halved.p, o.p_halved.mcse)
         ),
         format!(
             "{}: {} {} {}",

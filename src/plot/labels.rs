@@ -68,6 +68,40 @@ impl Lang {
         format!("{}%", self.number(100.0 * x, decimals))
     }
 
+    /// A share with its Monte Carlo standard error, both as percentages: the error with two
+    /// significant digits and the estimate to the same decimal, so that the error is never
+    /// shown as 0.0% when it is not 0 (1,000,000 draws: "1.460% ± 0.012%").
+    pub fn pct_pm(self, x: f64, se: f64) -> String {
+        let d = mc_decimals(100.0 * se);
+        if se > 0.0 {
+            format!("{} ± {}", self.pct(x, d), self.pct(se, d))
+        } else {
+            format!("{} ± 0%", self.pct(x, d))
+        }
+    }
+
+    /// A difference of shares in percentage points with its Monte Carlo error, as
+    /// [`Lang::pct_pm`]: "+0.130 ± 0.012 pp".
+    pub fn pp_pm(self, x: f64, se: f64) -> String {
+        let d = mc_decimals(100.0 * se);
+        let sign = if x > 0.0
+            && self
+                .number(100.0 * x, d)
+                .chars()
+                .any(|c| c.is_ascii_digit() && c != '0')
+        {
+            "+"
+        } else {
+            ""
+        };
+        let error = if se > 0.0 {
+            self.number(100.0 * se, d)
+        } else {
+            "0".into()
+        };
+        format!("{sign}{} ± {error} pp", self.number(100.0 * x, d))
+    }
+
     /// Euros in millions: "EUR 12.3 mln" ("€ 12,3 mln").
     pub fn eur_mln(self, x: f64) -> String {
         let n = self.number(x / 1e6, 1);
@@ -123,6 +157,17 @@ impl Lang {
                     .unwrap_or_default()
             }
         }
+    }
+}
+
+/// The decimals that show a Monte Carlo error `se` (in the units shown) with two significant
+/// digits: 0.26 needs 2, 0.012 needs 3, 1.3 needs 1; at least 1 and at most 6 (an error of 0
+/// gets 1).
+pub fn mc_decimals(se: f64) -> usize {
+    if se > 0.0 && se.is_finite() {
+        (1 - se.log10().floor() as i64).clamp(1, 6) as usize
+    } else {
+        1
     }
 }
 
@@ -287,6 +332,27 @@ mod tests {
             "Rotterdam (sectorgemiddelde)"
         );
         assert_eq!(Lang::Nl.corporation("Havensteder", false), "Havensteder");
+    }
+
+    #[test]
+    fn monte_carlo_errors_keep_two_significant_digits() {
+        // 1,000,000 draws of a 1.46% event: the error is 0.012 percentage points.
+        let se = (0.0146_f64 * (1.0 - 0.0146) / 1e6).sqrt();
+        assert_eq!(Lang::En.pct_pm(0.0146, se), "1.460% ± 0.012%");
+        assert_eq!(Lang::Nl.pct_pm(0.0146, se), "1,460% ± 0,012%");
+        // 10,000 draws of a 6.9% event.
+        let se = (0.069_f64 * 0.931 / 1e4).sqrt();
+        assert_eq!(Lang::En.pct_pm(0.069, se), "6.90% ± 0.25%");
+        // A large error keeps one decimal; no error says so.
+        assert_eq!(Lang::En.pct_pm(0.45, 0.013), "45.0% ± 1.3%");
+        assert_eq!(Lang::En.pct_pm(0.0, 0.0), "0.0% ± 0%");
+        // Differences in percentage points.
+        assert_eq!(Lang::En.pp_pm(-0.002012, 0.0000241), "-0.2012 ± 0.0024 pp");
+        assert_eq!(Lang::Nl.pp_pm(0.0013, 0.00012), "+0,130 ± 0,012 pp");
+        assert_eq!(Lang::En.pp_pm(0.0, 0.0), "0.0 ± 0 pp");
+        assert_eq!(mc_decimals(0.26), 2);
+        assert_eq!(mc_decimals(0.0995), 3);
+        assert_eq!(mc_decimals(13.0), 1);
     }
 
     #[test]

@@ -143,7 +143,7 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
     let o = &s.overall;
     let l = |en, nl| lang.t(en, nl);
     let pct = |x: f64| lang.pct(x, 1);
-    let pm = |p: &crate::stats::Probability| format!("{} ± {}", pct(p.p), pct(p.mcse));
+    let pm = |p: &crate::stats::Probability| lang.pct_pm(p.p, p.mcse);
     let last = s.last_year;
     let mut h = page_start(
         lang,
@@ -218,7 +218,7 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
         ],
         vec![
             l("Mean (± Monte Carlo SE)", "Gemiddelde (± Monte Carlo-fout)").into(),
-            format!("{} ± {}", pct(o.gap_closure.mean), pct(o.gap_closure.mcse)),
+            lang.pct_pm(o.gap_closure.mean, o.gap_closure.mcse),
         ],
         vec![
             format!(
@@ -565,12 +565,18 @@ pub fn compare_report(f: &CompareFile, dir: &Path, lang: Lang) -> Result<(), Rep
             let d = &c.gap_closure_difference;
             vec![
                 format!("{} − {}", c.scenario, c.against),
-                format!("{} ± {}", pp(d.mean), pp(d.mcse)),
+                lang.pp_pm(d.mean, d.mcse),
                 interval(lang, pp(d.q05), pp(d.q95)),
                 pct(c.p_better.p),
-                pp(c.p_halved_difference.mean),
-                pp(c.p_breach_icr_difference.mean),
-                pp(c.p_breach_ltv_difference.mean),
+                lang.pp_pm(c.p_halved_difference.mean, c.p_halved_difference.mcse),
+                lang.pp_pm(
+                    c.p_breach_icr_difference.mean,
+                    c.p_breach_icr_difference.mcse,
+                ),
+                lang.pp_pm(
+                    c.p_breach_ltv_difference.mean,
+                    c.p_breach_ltv_difference.mcse,
+                ),
                 lang.eur_mln(c.realised_wijk_investment_difference_eur.mean),
                 if c.variance_reduction.factor.is_finite() {
                     format!("{}×", lang.number(c.variance_reduction.factor, 0))
