@@ -320,50 +320,41 @@ pub fn summary(sc: &Scenario, a: &Aggregate) -> SummaryFile {
     }
 }
 
-/// yearly.csv: one row per (year, scope, name, variable) with the mean and the 5/25/50/75/95
-/// quantile band.
+/// yearly.csv: per year the mean and quantile band of the composite gap (overall and per
+/// wijk) and of each corporation's ICR, LTV and capacity. Places have their own columns, as
+/// in every file: `gemeente` and `wijk` for a wijk, `gemeente` and `corporatie` for a
+/// corporation, all three empty for the overall rows.
 pub fn write_yearly(path: &Path, sc: &Scenario, a: &Aggregate) -> io::Result<()> {
     write_atomic(path, |w| {
         let mut csv = csv::Writer::from_writer(w);
-        csv.write_record([
-            "year", "scope", "name", "variable", "mean", "q05", "q25", "q50", "q75", "q95",
-        ])?;
+        csv.write_record(YEARLY_COLUMNS)?;
         let l = &a.layout;
         let t_max = l.horizon;
-        let mut row = |year: i32, scope: &str, name: &str, var: &str, i: usize| -> io::Result<()> {
+        let mut row = |year: i32, place: [&str; 4], var: &str, i: usize| -> io::Result<()> {
             let s = a.stats[i].summary();
-            let f = |x: f64| format!("{x}");
-            csv.write_record([
-                year.to_string(),
-                scope.into(),
-                name.into(),
-                var.into(),
-                f(s.mean),
-                f(s.q05),
-                f(s.q25),
-                f(s.q50),
-                f(s.q75),
-                f(s.q95),
-            ])?;
+            let mut record = vec![year.to_string()];
+            record.extend(place.iter().map(|x| x.to_string()));
+            record.push(var.into());
+            record.extend([s.mean, s.q05, s.q25, s.q50, s.q75, s.q95].map(|x| format!("{x}")));
+            csv.write_record(&record)?;
             Ok(())
         };
         let c_all = l.overall() + 3 + l.indicators;
         for t in 0..=t_max {
             row(
                 sc.run.year(t),
-                "overall",
-                "all wijken",
+                ["overall", "", "", ""],
                 "composite_gap",
                 c_all + t,
             )?;
         }
-        for w in 0..l.wijken {
+        for (w, wijk) in sc.wijken.iter().enumerate() {
             let c = l.wijk(w) + 2 + l.indicators;
+            let gemeente = &sc.municipalities[wijk.municipality].name;
             for t in 0..=t_max {
                 row(
                     sc.run.year(t),
-                    "wijk",
-                    &sc.wijk_label(w),
+                    ["wijk", gemeente, &wijk.name, ""],
                     "composite_gap",
                     c + t,
                 )?;
@@ -371,12 +362,12 @@ pub fn write_yearly(path: &Path, sc: &Scenario, a: &Aggregate) -> io::Result<()>
         }
         for (ci, corp) in sc.corporations.iter().enumerate() {
             let b = l.corporation(ci) + crate::aggregate::CORP_HEAD;
+            let gemeente = &sc.municipalities[corp.municipality].name;
             for (v, var) in ["icr", "ltv", "capacity_eur"].iter().enumerate() {
                 for t in 1..=t_max {
                     row(
                         sc.run.year(t),
-                        "corporation",
-                        &corp.name,
+                        ["corporation", gemeente, "", &corp.name],
                         var,
                         b + v * t_max + t - 1,
                     )?;
@@ -386,6 +377,22 @@ pub fn write_yearly(path: &Path, sc: &Scenario, a: &Aggregate) -> io::Result<()>
         csv.flush()
     })
 }
+
+/// The header of yearly.csv.
+pub const YEARLY_COLUMNS: [&str; 12] = [
+    "year",
+    "scope",
+    "gemeente",
+    "wijk",
+    "corporatie",
+    "variable",
+    "mean",
+    "q05",
+    "q25",
+    "q50",
+    "q75",
+    "q95",
+];
 
 /// wijken.csv: one row per wijk with its headline figures.
 pub fn write_wijken(path: &Path, summary: &SummaryFile) -> io::Result<()> {

@@ -177,6 +177,44 @@ fn a_run_draws_every_chart_the_report_and_the_workbook() {
     let wijken = wb.worksheet_range("wijken").unwrap();
     assert_eq!(wijken.height(), 41);
     assert_eq!(wijken.get((0, 0)).unwrap().to_string(), "wijk");
+    // yearly.csv names places as every file does: gemeente, wijk and corporatie columns.
+    let text = std::fs::read_to_string(out.join("yearly.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        [
+            "year",
+            "scope",
+            "gemeente",
+            "wijk",
+            "corporatie",
+            "variable",
+            "mean",
+            "q05",
+            "q25",
+            "q50",
+            "q75",
+            "q95"
+        ]
+    );
+    assert!(
+        !text.contains(" / "),
+        "a municipality and a wijk in one field"
+    );
+    let mut scopes = std::collections::BTreeMap::new();
+    for r in reader.records() {
+        let r = r.unwrap();
+        let (scope, gemeente, wijk, corporatie) = (&r[1], &r[2], &r[3], &r[4]);
+        *scopes.entry(scope.to_string()).or_insert(0) += 1;
+        match scope {
+            "overall" => assert!(gemeente.is_empty() && wijk.is_empty() && corporatie.is_empty()),
+            "wijk" => assert!(!gemeente.is_empty() && !wijk.is_empty() && corporatie.is_empty()),
+            _ => assert!(!gemeente.is_empty() && wijk.is_empty() && !corporatie.is_empty()),
+        }
+    }
+    assert_eq!(scopes["wijk"], 40 * 11, "{scopes:?}");
+    assert!(text.contains("wijk,Amsterdam,Bijlmer,,composite_gap"));
     let yearly = wb.worksheet_range("yearly").unwrap();
     let csv_rows = std::fs::read_to_string(out.join("yearly.csv"))
         .unwrap()

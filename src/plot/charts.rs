@@ -2,7 +2,7 @@
 
 use super::{Area, ChartKind, FONT, Lang};
 use crate::output::CorporationSummary;
-use crate::results::{RunResults, YearlyRow};
+use crate::results::{Place, RunResults, YearlyRow};
 use crate::stats::Distribution;
 use plotters::chart::MeshStyle;
 use plotters::coord::types::RangedCoordf64;
@@ -247,7 +247,7 @@ fn gap_fan<DB: DrawingBackend>(area: &Area<DB>, r: &RunResults, lang: Lang) -> D
 where
     DB::ErrorType: 'static,
 {
-    let rows = r.series("overall", "all wijken", "composite_gap");
+    let rows = r.series(Place::Overall, "composite_gap");
     let (x0, x1) = year_range(&rows);
     let lo = rows.iter().map(|r| r.q05).fold(0.0, f64::min) - 0.08;
     let hi = rows.iter().map(|r| r.q95).fold(1.1, f64::max) + 0.05;
@@ -665,7 +665,7 @@ where
     };
     let series: Vec<Vec<&YearlyRow>> = corps
         .iter()
-        .map(|c| r.series("corporation", &c.corporation, var))
+        .map(|c| r.series(Place::Corporation(&c.corporation), var))
         .collect();
     // One y range for all panels, so that they compare at a glance; ICR is capped at 10 in
     // view (it can be very large when a corporation has almost no debt).

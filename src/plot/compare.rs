@@ -344,13 +344,15 @@ where
             .q50
             .total_cmp(&b.difference.q50)
             .then(b.wijk.cmp(&a.wijk))
+            .then(b.gemeente.cmp(&a.gemeente))
     });
     let labels: Vec<String> = rows
         .iter()
         .map(|w| {
             format!(
-                "{}  ({} {})",
+                "{} ({})  ({} {})",
                 w.wijk,
+                w.gemeente,
                 lang.t("P(better)", "P(beter)"),
                 lang.pct(w.p_better.p, 0)
             )
