@@ -501,3 +501,121 @@ fn monte_carlo_errors_show_two_significant_digits() {
         "{ltv}"
     );
 }
+
+/// The report's input section, from its heading to the run table, with the tags removed.
+fn inputs_section(html: &str, heading: &str) -> String {
+    let start = html.find(heading).expect("an input section");
+    let end = start
+        + html[start..]
+            .find("<h2>Doorrekening")
+            .or_else(|| html[start..].find("<h2>Run"))
+            .unwrap();
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html[start..end].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&amp;", "&")
+}
+
+#[test]
+fn the_report_shows_every_input_readably() {
+    // historisch has year schedules (levy, rent policy, commitment, state budget) and
+    // overlays on the economy.
+    let dir = tempfile::tempdir().unwrap();
+    for lang in ["en", "nl"] {
+        let out = dir.path().join(lang);
+        let o = wijksim()
+            .args([
+                "run",
+                "scenarios/historisch.toml",
+                "-n",
+                "300",
+                "-q",
+                "--lang",
+                lang,
+                "--out",
+            ])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+        let (heading, wants): (&str, &[&str]) = if lang == "en" {
+            (
+                "<h2>Inputs",
+                &[
+                    "Depth of the municipal cut (share of the budget)",
+                    "PERT(0.05, 0.10, 0.20)",
+                    "First year of the municipal cut",
+                    "Landlord levy (share of the WOZ value per year)",
+                    "before 2013: 0; 2013: 0.00014; 2014: 0.00381",
+                    "Real rent increase",
+                    "Wijk commitment",
+                    "Allocation when capacity falls short",
+                    "State budget per wijk (EUR per year)",
+                    "2008: 1,000,000; 2013: 0",
+                    "long-run mean",
+                    "persistence",
+                    "correlation of the shocks",
+                    "Yearly overlays",
+                    "Unemployment → Income",
+                    "Feeling unsafe: yearly closure at full response",
+                ],
+            )
+        } else {
+            (
+                "<h2>Invoer",
+                &[
+                    "Diepte van de gemeentelijke bezuiniging (aandeel van het budget)",
+                    "PERT(0,05; 0,10; 0,20)",
+                    "Verhuurderheffing (aandeel van de WOZ-waarde per jaar)",
+                    "vóór 2013: 0 · 2013: 0,00014 · 2014: 0,00381",
+                    "Reële huurverhoging",
+                    "Wijkinzet van de corporaties",
+                    "Verdeling bij te weinig investeringscapaciteit",
+                    "Rijksbudget per wijk (EUR per jaar)",
+                    "2008: 1.000.000 · 2013: 0",
+                    "gemiddelde op lange termijn",
+                    "persistentie",
+                    "correlatie van de schokken",
+                    "Jaarlijkse afwijkingen",
+                    "Werkloosheid → Inkomen",
+                ],
+            )
+        };
+        let text = inputs_section(&html, heading);
+        for want in wants {
+            assert!(
+                text.contains(want),
+                "{lang}: the inputs lack {want:?}:\n{text}"
+            );
+        }
+        // Years as years, no raw serialisation of distributions.
+        assert!(text.contains(" 2011 "), "{lang}: the cut's first year");
+        for raw in ["constant value", "pert max", "2011.0", "2.011", "2,011"] {
+            assert!(!text.contains(raw), "{lang}: {raw:?} in the inputs");
+        }
+        if lang == "nl" {
+            // Dutch decimals: no number with a decimal point (keys like gaps.leak aside).
+            let english = text
+                .split_whitespace()
+                .filter(|w| !w.contains(|c: char| c.is_ascii_alphabetic()))
+                .map(|w| w.trim_matches(|c: char| !c.is_ascii_digit()))
+                .find(|w| {
+                    w.split('.').count() == 2
+                        && w.split('.').all(|p| !p.is_empty())
+                        && w.split('.').nth(1).is_some_and(|d| d.len() != 3)
+                });
+            assert_eq!(english, None, "an English decimal in the Dutch inputs");
+        }
+    }
+}

@@ -133,6 +133,26 @@ impl Lang {
         }
     }
 
+    /// An indicator's unit as the shipped scenarios write it, in the reader's language
+    /// (another unit as given).
+    pub fn indicator_unit(self, unit: &str) -> String {
+        let known = [
+            ("% labour force", "% beroepsbevolking"),
+            (
+                "EUR 1000 disposable per household",
+                "1.000 euro besteedbaar per huishouden",
+            ),
+            ("% dwellings", "% woningen"),
+            ("resident rating 1-10", "rapportcijfer van bewoners, 1-10"),
+            ("% feeling unsafe", "% voelt zich onveilig"),
+            ("years", "jaar"),
+        ];
+        match known.iter().find(|(en, _)| *en == unit) {
+            Some((en, nl)) => self.t(en, nl).to_string(),
+            None => unit.to_string(),
+        }
+    }
+
     /// The display name of an indicator.
     pub fn indicator(self, name: &str) -> String {
         let known = [

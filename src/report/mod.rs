@@ -4,6 +4,7 @@
 
 mod calibration;
 mod discover;
+mod params;
 mod sensitivity;
 mod xlsx;
 
@@ -413,43 +414,7 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
     );
 
     if let Some(sc) = &r.scenario {
-        let _ = writeln!(h, "<h2>{}</h2>", l("Parameters", "Parameters"));
-        let params = sc["params"].as_array().cloned().unwrap_or_default();
-        let describe = |p: &serde_json::Value| -> Vec<String> {
-            let mut spec = p.as_object().cloned().unwrap_or_default();
-            spec.remove("path");
-            let dist = spec
-                .remove("dist")
-                .and_then(|d| d.as_str().map(String::from))
-                .unwrap_or_default();
-            let args: Vec<String> = spec.iter().map(|(k, v)| format!("{k} {v}")).collect();
-            vec![
-                p["path"].as_str().unwrap_or("?").to_string(),
-                format!("{dist} {}", args.join(", ")),
-            ]
-        };
-        let (uncertain, constant): (Vec<_>, Vec<_>) = params
-            .iter()
-            .partition(|p| p["dist"].as_str() != Some("constant"));
-        let _ = writeln!(
-            h,
-            "<h3>{}</h3>",
-            l(
-                "Uncertain parameters (one draw per Monte Carlo draw)",
-                "Onzekere parameters (één trekking per Monte Carlo-trekking)"
-            )
-        );
-        let rows: Vec<Vec<String>> = uncertain.iter().map(|p| describe(p)).collect();
-        table(&mut h, "", &[], 2, &rows);
-        let _ = writeln!(
-            h,
-            "<details><summary>{} ({})</summary>",
-            l("Constant parameters", "Vaste parameters"),
-            constant.len()
-        );
-        let rows: Vec<Vec<String>> = constant.iter().map(|p| describe(p)).collect();
-        table(&mut h, "", &[], 2, &rows);
-        h.push_str("</details>\n");
+        params::section(&mut h, sc, lang);
     }
 
     let m = &r.meta;
