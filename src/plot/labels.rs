@@ -377,36 +377,43 @@ mod tests {
 
     #[test]
     fn parameters_have_readable_names_with_units() {
-        assert_eq!(
-            Lang::En.parameter("municipalities.defaults.budget_per_resident"),
-            "Municipal budget per resident (EUR)"
-        );
-        assert_eq!(
-            Lang::Nl.parameter("municipalities.defaults.budget_per_resident"),
-            "Gemeentelijk budget per inwoner (EUR)"
-        );
-        assert_eq!(
-            Lang::Nl.parameter("municipalities.overrides.Den Haag.cut_depth"),
-            "Diepte van de gemeentelijke bezuiniging, Den Haag (aandeel van het budget)"
-        );
-        assert_eq!(
-            Lang::En.parameter("indicators.low_quality_housing.effect"),
-            "Low-quality housing: yearly closure at full response (share per year)"
-        );
-        assert_eq!(
-            Lang::En.parameter("corporations.defaults.commitment.2011"),
-            "Wijk commitment in 2011 (multiplier of the pledge)"
-        );
-        assert_eq!(
-            Lang::En.parameter("corporations.table.Woonstad Rotterdam.rent"),
-            "Rent per dwelling, Woonstad Rotterdam (EUR per year)"
-        );
-        // Unknown keys fall back to the path.
-        assert_eq!(
-            Lang::Nl.parameter("gaps.something_new"),
-            "gaps.something_new"
-        );
-        assert_eq!(Lang::En.parameter("run.horizon"), "run.horizon");
+        for (lang, path, want) in [
+            (
+                Lang::En,
+                "municipalities.defaults.budget_per_resident",
+                "Municipal budget per resident (EUR)",
+            ),
+            (
+                Lang::Nl,
+                "municipalities.defaults.budget_per_resident",
+                "Gemeentelijk budget per inwoner (EUR)",
+            ),
+            (
+                Lang::Nl,
+                "municipalities.overrides.Den Haag.cut_depth",
+                "Diepte van de gemeentelijke bezuiniging, Den Haag (aandeel van het budget)",
+            ),
+            (
+                Lang::En,
+                "indicators.low_quality_housing.effect",
+                "Low-quality housing: yearly closure at full response (share per year)",
+            ),
+            (
+                Lang::En,
+                "corporations.defaults.commitment.2011",
+                "Wijk commitment in 2011 (multiplier of the pledge)",
+            ),
+            (
+                Lang::En,
+                "corporations.table.Woonstad Rotterdam.rent",
+                "Rent per dwelling, Woonstad Rotterdam (EUR per year)",
+            ),
+            // Unknown keys fall back to the path.
+            (Lang::Nl, "gaps.something_new", "gaps.something_new"),
+            (Lang::En, "run.horizon", "run.horizon"),
+        ] {
+            assert_eq!(lang.parameter(path), want);
+        }
         assert_eq!(mid_sentence("Landlord levy"), "landlord levy");
         assert_eq!(
             mid_sentence("WOZ value / market value"),
