@@ -144,6 +144,10 @@ struct PairAcc {
     better: Counter,
     worse: Counter,
     better_wijk: Vec<Counter>,
+    worse_wijk: Vec<Counter>,
+    /// Per event (halved, ICR breach, LTV breach): draws in which only B does better, and
+    /// in which only B does worse.
+    events: [(Counter, Counter); 3],
 }
 
 #[derive(Clone, Debug)]
@@ -174,6 +178,8 @@ impl Acc {
                     better: Counter::default(),
                     worse: Counter::default(),
                     better_wijk: vec![Counter::default(); n_w],
+                    worse_wijk: vec![Counter::default(); n_w],
+                    events: Default::default(),
                 })
                 .collect(),
         }
@@ -197,12 +203,18 @@ impl Acc {
             }
             acc.better.push(b.closure > a.closure);
             acc.worse.push(b.closure < a.closure);
-            for (c, (x, y)) in acc
-                .better_wijk
-                .iter_mut()
-                .zip(a.closure_wijk.iter().zip(&b.closure_wijk))
-            {
-                c.push(y > x);
+            for (w, (x, y)) in a.closure_wijk.iter().zip(&b.closure_wijk).enumerate() {
+                acc.better_wijk[w].push(y > x);
+                acc.worse_wijk[w].push(y < x);
+            }
+            // Halving is good, a breach bad.
+            for ((better, worse), (a_good, b_good)) in acc.events.iter_mut().zip([
+                (a.halved, b.halved),
+                (!a.breach_icr, !b.breach_icr),
+                (!a.breach_ltv, !b.breach_ltv),
+            ]) {
+                better.push(b_good && !a_good);
+                worse.push(a_good && !b_good);
             }
         }
     }
@@ -226,6 +238,13 @@ impl Acc {
             a.worse.merge(&b.worse);
             for (x, y) in a.better_wijk.iter_mut().zip(&b.better_wijk) {
                 x.merge(y);
+            }
+            for (x, y) in a.worse_wijk.iter_mut().zip(&b.worse_wijk) {
+                x.merge(y);
+            }
+            for ((xb, xw), (yb, yw)) in a.events.iter_mut().zip(&b.events) {
+                xb.merge(yb);
+                xw.merge(yw);
             }
         }
     }
@@ -251,8 +270,8 @@ pub struct CompareFile {
     pub draws: u64,
     pub first_year: i32,
     pub last_year: i32,
-    /// Names of the wijken, "Gemeente / Wijk", in table order.
-    pub wijken: Vec<String>,
+    /// The wijken in table order.
+    pub wijken: Vec<WijkName>,
     /// The lenders' minimum ICR of the reference's first corporation, if constant.
     pub icr_limit: Option<f64>,
 }
@@ -285,12 +304,13 @@ pub struct Comparison {
     pub p_better: Probability,
     pub p_worse: Probability,
     /// Per-draw difference of the halved indicator: its mean is P_B(halved) - P_A(halved),
-    /// with a paired standard error.
-    pub p_halved_difference: Summary,
+    /// with a paired standard error, and the shares of draws in which only B or only A
+    /// halves the gap.
+    pub p_halved_difference: EventDifference,
     /// Per-draw differences of the ICR and LTV breach indicators (their means are the
-    /// differences in probability).
-    pub p_breach_icr_difference: Summary,
-    pub p_breach_ltv_difference: Summary,
+    /// differences in probability; better = only A breaches).
+    pub p_breach_icr_difference: EventDifference,
+    pub p_breach_ltv_difference: EventDifference,
     pub realised_wijk_investment_difference_eur: Summary,
     pub value_uplift_difference_eur: Summary,
     pub variance_reduction: VarianceReduction,
@@ -313,9 +333,56 @@ pub struct VarianceReduction {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct WijkDifference {
+    pub gemeente: String,
     pub wijk: String,
     pub difference: Summary,
+    /// P(B closes more of this wijk's gap than A in the same draw), and P(less).
     pub p_better: Probability,
+    pub p_worse: Probability,
+}
+
+/// A wijk: its municipality and its name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WijkName {
+    pub gemeente: String,
+    pub wijk: String,
+}
+
+impl WijkName {
+    fn of(sc: &Scenario, w: usize) -> WijkName {
+        WijkName {
+            gemeente: sc.municipalities[sc.wijken[w].municipality].name.clone(),
+            wijk: sc.wijken[w].name.clone(),
+        }
+    }
+}
+
+/// The per-draw difference B - A of an event that happens or not in each draw (0/1): its
+/// quantiles say nothing (they are -1, 0 or 1), so it is given by its mean (the difference
+/// in probability), the mean's paired Monte Carlo error, and how often the two differ.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EventDifference {
+    /// P_B(event) - P_A(event).
+    pub mean: f64,
+    pub sd: f64,
+    pub mcse: f64,
+    /// P(in the same draw only B does better: B halves the gap and A does not, or A
+    /// breaches a limit and B does not).
+    pub p_better: Probability,
+    /// P(in the same draw only A does better).
+    pub p_worse: Probability,
+}
+
+impl EventDifference {
+    fn of(s: Summary, (better, worse): &(Counter, Counter)) -> EventDifference {
+        EventDifference {
+            mean: s.mean,
+            sd: s.sd,
+            mcse: s.mcse,
+            p_better: better.probability(),
+            p_worse: worse.probability(),
+        }
+    }
 }
 
 /// Checks that the scenarios can be compared draw by draw.
@@ -490,9 +557,9 @@ fn file(scenarios: &[Scenario], opts: &CompareOptions, acc: &Acc) -> CompareFile
                 gap_closure_difference: diff,
                 p_better: p.better.probability(),
                 p_worse: p.worse.probability(),
-                p_halved_difference: p.stats[1].summary(),
-                p_breach_icr_difference: p.stats[2].summary(),
-                p_breach_ltv_difference: p.stats[3].summary(),
+                p_halved_difference: EventDifference::of(p.stats[1].summary(), &p.events[0]),
+                p_breach_icr_difference: EventDifference::of(p.stats[2].summary(), &p.events[1]),
+                p_breach_ltv_difference: EventDifference::of(p.stats[3].summary(), &p.events[2]),
                 realised_wijk_investment_difference_eur: p.stats[4].summary(),
                 value_uplift_difference_eur: p.stats[5].summary(),
                 variance_reduction: VarianceReduction {
@@ -506,9 +573,11 @@ fn file(scenarios: &[Scenario], opts: &CompareOptions, acc: &Acc) -> CompareFile
                 },
                 wijken: (0..a.wijken.len())
                     .map(|w| WijkDifference {
-                        wijk: a.wijk_label(w),
+                        gemeente: WijkName::of(a, w).gemeente,
+                        wijk: WijkName::of(a, w).wijk,
                         difference: p.stats[PAIR_HEAD + w].summary(),
                         p_better: p.better_wijk[w].probability(),
+                        p_worse: p.worse_wijk[w].probability(),
                     })
                     .collect(),
                 gap_closure_difference_distribution: p.stats[0].distribution(40),
@@ -527,105 +596,101 @@ fn file(scenarios: &[Scenario], opts: &CompareOptions, acc: &Acc) -> CompareFile
         draws: opts.draws,
         first_year: a.run.year(1),
         last_year: a.run.year(t),
-        wijken: (0..a.wijken.len()).map(|w| a.wijk_label(w)).collect(),
+        wijken: (0..a.wijken.len()).map(|w| WijkName::of(a, w)).collect(),
         icr_limit,
     }
 }
 
-/// compare.csv rows: one per (comparison, scope, name, quantity).
+/// compare.csv rows: one per (comparison, place, quantity). A continuous difference gets
+/// its mean, sd, Monte Carlo error and quantiles; a difference of events (halved, ICR or
+/// LTV breach: -1, 0 or 1 in each draw) its mean (the difference in probability) and error
+/// but no quantiles. `p_better` and `p_worse` are the shares of draws in which B does
+/// better or worse than A. Places have their own columns (`gemeente`, `wijk`), as in every
+/// file.
 pub fn csv_rows(f: &CompareFile) -> Vec<Vec<String>> {
     let mut rows = vec![
-        [
-            "scenario", "against", "scope", "name", "quantity", "mean", "sd", "mcse", "q05", "q25",
-            "q50", "q75", "q95", "p_better",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect::<Vec<_>>(),
+        COMPARE_COLUMNS
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>(),
     ];
-    let row = |c: &Comparison, scope: &str, name: &str, q: &str, s: &Summary, p: Option<f64>| {
-        let mut r = vec![
+    let n = |x: f64| x.to_string();
+    let head = |c: &Comparison, scope: &str, (gemeente, wijk): (&str, &str), q: &str| {
+        vec![
             c.scenario.clone(),
             c.against.clone(),
             scope.into(),
-            name.into(),
+            gemeente.into(),
+            wijk.into(),
             q.into(),
-        ];
+        ]
+    };
+    let continuous = |mut r: Vec<String>, s: &Summary, better: f64, worse: f64| {
         r.extend(
-            [s.mean, s.sd, s.mcse, s.q05, s.q25, s.q50, s.q75, s.q95]
-                .iter()
-                .map(|x| x.to_string()),
+            [
+                s.mean, s.sd, s.mcse, s.q05, s.q25, s.q50, s.q75, s.q95, better, worse,
+            ]
+            .map(n),
         );
-        r.push(p.map(|x| x.to_string()).unwrap_or_default());
         r
     };
+    let amount = |mut r: Vec<String>, s: &Summary| {
+        r.extend([s.mean, s.sd, s.mcse, s.q05, s.q25, s.q50, s.q75, s.q95].map(n));
+        r.extend([String::new(), String::new()]);
+        r
+    };
+    let event = |mut r: Vec<String>, e: &EventDifference| {
+        r.extend([e.mean, e.sd, e.mcse].map(n));
+        r.extend(std::iter::repeat_n(String::new(), 5));
+        r.extend([e.p_better.p, e.p_worse.p].map(n));
+        r
+    };
+    let all = ("", "");
     for c in &f.comparisons {
-        rows.push(row(
-            c,
-            "overall",
-            "all wijken",
-            "gap_closure_difference",
+        rows.push(continuous(
+            head(c, "overall", all, "gap_closure_difference"),
             &c.gap_closure_difference,
-            Some(c.p_better.p),
+            c.p_better.p,
+            c.p_worse.p,
         ));
-        rows.push(row(
-            c,
-            "overall",
-            "all wijken",
-            "p_halved_difference",
-            &c.p_halved_difference,
-            None,
-        ));
-        rows.push(row(
-            c,
-            "overall",
-            "all wijken",
-            "p_breach_icr_difference",
-            &c.p_breach_icr_difference,
-            None,
-        ));
-        rows.push(row(
-            c,
-            "overall",
-            "all wijken",
-            "p_breach_ltv_difference",
-            &c.p_breach_ltv_difference,
-            None,
-        ));
-        rows.push(row(
-            c,
-            "overall",
-            "all wijken",
-            "realised_wijk_investment_difference_eur",
+        for (q, e) in [
+            ("p_halved_difference", &c.p_halved_difference),
+            ("p_breach_icr_difference", &c.p_breach_icr_difference),
+            ("p_breach_ltv_difference", &c.p_breach_ltv_difference),
+        ] {
+            rows.push(event(head(c, "overall", all, q), e));
+        }
+        rows.push(amount(
+            head(c, "overall", all, "realised_wijk_investment_difference_eur"),
             &c.realised_wijk_investment_difference_eur,
-            None,
         ));
-        rows.push(row(
-            c,
-            "overall",
-            "all wijken",
-            "value_uplift_difference_eur",
+        rows.push(amount(
+            head(c, "overall", all, "value_uplift_difference_eur"),
             &c.value_uplift_difference_eur,
-            None,
         ));
         for w in &c.wijken {
-            rows.push(row(
-                c,
-                "wijk",
-                &w.wijk,
-                "gap_closure_difference",
+            rows.push(continuous(
+                head(c, "wijk", (&w.gemeente, &w.wijk), "gap_closure_difference"),
                 &w.difference,
-                Some(w.p_better.p),
+                w.p_better.p,
+                w.p_worse.p,
             ));
         }
     }
     rows
 }
 
+/// The header of compare.csv.
+pub const COMPARE_COLUMNS: [&str; 16] = [
+    "scenario", "against", "scope", "gemeente", "wijk", "quantity", "mean", "sd", "mcse", "q05",
+    "q25", "q50", "q75", "q95", "p_better", "p_worse",
+];
+
 /// The terminal summary of a comparison.
 pub fn terminal(f: &CompareFile) -> String {
     let pct = |x: f64| format!("{:.1}%", 100.0 * x);
     let pp = |x: f64| format!("{:+.1} pp", 100.0 * x);
+    let pm = |x: f64, se: f64| crate::plot::Lang::En.pp_pm(x, se);
     let mut s = format!(
         "{} scenarios on the same {} draws (seed {}), against {}\n\n",
         f.scenarios.len(),
@@ -651,17 +716,22 @@ pub fn terminal(f: &CompareFile) -> String {
     for c in &f.comparisons {
         let d = &c.gap_closure_difference;
         s.push_str(&format!(
-            "\n{} vs {}: closure {} ± {} (90% of draws {} to {}), P(better) {}, P(halved) {}, P(ICR < min) {}, P(LTV > max) {}\n",
+            "\n{} vs {}: closure {} (90% of draws {} to {}), P(better) {}\n  differences in P(halved) {}, P(ICR < min) {}, P(LTV > max) {}\n",
             c.scenario,
             c.against,
-            pp(d.mean),
-            pp(d.mcse).trim_start_matches('+'),
+            pm(d.mean, d.mcse),
             pp(d.q05),
             pp(d.q95),
             pct(c.p_better.p),
-            pp(c.p_halved_difference.mean),
-            pp(c.p_breach_icr_difference.mean),
-            pp(c.p_breach_ltv_difference.mean),
+            pm(c.p_halved_difference.mean, c.p_halved_difference.mcse),
+            pm(
+                c.p_breach_icr_difference.mean,
+                c.p_breach_icr_difference.mcse
+            ),
+            pm(
+                c.p_breach_ltv_difference.mean,
+                c.p_breach_ltv_difference.mcse
+            ),
         ));
         let v = &c.variance_reduction;
         s.push_str(&format!(

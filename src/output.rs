@@ -76,6 +76,14 @@ pub struct OverallSummary {
     pub first_closure_year: BTreeMap<String, f64>,
     /// Share of draws whose gap was first halved in each year, and "never".
     pub first_halved_year: BTreeMap<String, f64>,
+    /// P(the gap closed in some year up to the horizon): the first crossings summed, at
+    /// least `p_closed`, which is the state at the horizon (a gap can widen again).
+    #[serde(default)]
+    pub p_ever_closed: Option<Probability>,
+    /// P(the gap halved in some year up to the horizon), at least `p_halved` (the state at
+    /// the horizon, the headline figure).
+    #[serde(default)]
+    pub p_ever_halved: Option<Probability>,
     /// g_k,T per indicator (1 = gap unchanged, 0 = at the city average).
     pub indicators: BTreeMap<String, Summary>,
     pub value_uplift_eur: Summary,
@@ -159,6 +167,31 @@ fn first_closure(sc: &Scenario, counts: &[u64], draws: u64) -> BTreeMap<String, 
     m
 }
 
+/// P(a first crossing in some year up to the horizon) from the shares by first year: all
+/// but "never", with its Monte Carlo standard error.
+pub fn ever(first: &BTreeMap<String, f64>, draws: u64) -> Probability {
+    let p = (1.0 - first.get("never").copied().unwrap_or(1.0)).clamp(0.0, 1.0);
+    Probability {
+        p,
+        mcse: (p * (1.0 - p) / draws.max(1) as f64).sqrt(),
+    }
+}
+
+impl OverallSummary {
+    /// P(the gap closed in some year up to the horizon); computed from the first years for
+    /// a summary.json written before the field existed.
+    pub fn ever_closed(&self, draws: u64) -> Probability {
+        self.p_ever_closed
+            .unwrap_or_else(|| ever(&self.first_closure_year, draws))
+    }
+
+    /// P(the gap halved in some year up to the horizon), as [`Self::ever_closed`].
+    pub fn ever_halved(&self, draws: u64) -> Probability {
+        self.p_ever_halved
+            .unwrap_or_else(|| ever(&self.first_halved_year, draws))
+    }
+}
+
 /// Builds summary.json's content.
 pub fn summary(sc: &Scenario, a: &Aggregate) -> SummaryFile {
     let l = &a.layout;
@@ -192,6 +225,11 @@ pub fn summary(sc: &Scenario, a: &Aggregate) -> SummaryFile {
             p_breach_ltv: p(4),
             first_closure_year: first_closure(sc, &a.first_closed[0], a.draws),
             first_halved_year: first_closure(sc, &a.first_halved, a.draws),
+            p_ever_closed: Some(ever(
+                &first_closure(sc, &a.first_closed[0], a.draws),
+                a.draws,
+            )),
+            p_ever_halved: Some(ever(&first_closure(sc, &a.first_halved, a.draws), a.draws)),
             indicators: indicators(o + 1),
             value_uplift_eur: s(o + 1 + k),
             value_uplift_corporations_eur: s(o + 2 + k),
@@ -282,50 +320,41 @@ pub fn summary(sc: &Scenario, a: &Aggregate) -> SummaryFile {
     }
 }
 
-/// yearly.csv: one row per (year, scope, name, variable) with the mean and the 5/25/50/75/95
-/// quantile band.
+/// yearly.csv: per year the mean and quantile band of the composite gap (overall and per
+/// wijk) and of each corporation's ICR, LTV and capacity. Places have their own columns, as
+/// in every file: `gemeente` and `wijk` for a wijk, `gemeente` and `corporatie` for a
+/// corporation, all three empty for the overall rows.
 pub fn write_yearly(path: &Path, sc: &Scenario, a: &Aggregate) -> io::Result<()> {
     write_atomic(path, |w| {
         let mut csv = csv::Writer::from_writer(w);
-        csv.write_record([
-            "year", "scope", "name", "variable", "mean", "q05", "q25", "q50", "q75", "q95",
-        ])?;
+        csv.write_record(YEARLY_COLUMNS)?;
         let l = &a.layout;
         let t_max = l.horizon;
-        let mut row = |year: i32, scope: &str, name: &str, var: &str, i: usize| -> io::Result<()> {
+        let mut row = |year: i32, place: [&str; 4], var: &str, i: usize| -> io::Result<()> {
             let s = a.stats[i].summary();
-            let f = |x: f64| format!("{x}");
-            csv.write_record([
-                year.to_string(),
-                scope.into(),
-                name.into(),
-                var.into(),
-                f(s.mean),
-                f(s.q05),
-                f(s.q25),
-                f(s.q50),
-                f(s.q75),
-                f(s.q95),
-            ])?;
+            let mut record = vec![year.to_string()];
+            record.extend(place.iter().map(|x| x.to_string()));
+            record.push(var.into());
+            record.extend([s.mean, s.q05, s.q25, s.q50, s.q75, s.q95].map(|x| format!("{x}")));
+            csv.write_record(&record)?;
             Ok(())
         };
         let c_all = l.overall() + 3 + l.indicators;
         for t in 0..=t_max {
             row(
                 sc.run.year(t),
-                "overall",
-                "all wijken",
+                ["overall", "", "", ""],
                 "composite_gap",
                 c_all + t,
             )?;
         }
-        for w in 0..l.wijken {
+        for (w, wijk) in sc.wijken.iter().enumerate() {
             let c = l.wijk(w) + 2 + l.indicators;
+            let gemeente = &sc.municipalities[wijk.municipality].name;
             for t in 0..=t_max {
                 row(
                     sc.run.year(t),
-                    "wijk",
-                    &sc.wijk_label(w),
+                    ["wijk", gemeente, &wijk.name, ""],
                     "composite_gap",
                     c + t,
                 )?;
@@ -333,12 +362,12 @@ pub fn write_yearly(path: &Path, sc: &Scenario, a: &Aggregate) -> io::Result<()>
         }
         for (ci, corp) in sc.corporations.iter().enumerate() {
             let b = l.corporation(ci) + crate::aggregate::CORP_HEAD;
+            let gemeente = &sc.municipalities[corp.municipality].name;
             for (v, var) in ["icr", "ltv", "capacity_eur"].iter().enumerate() {
                 for t in 1..=t_max {
                     row(
                         sc.run.year(t),
-                        "corporation",
-                        &corp.name,
+                        ["corporation", gemeente, "", &corp.name],
                         var,
                         b + v * t_max + t - 1,
                     )?;
@@ -348,6 +377,22 @@ pub fn write_yearly(path: &Path, sc: &Scenario, a: &Aggregate) -> io::Result<()>
         csv.flush()
     })
 }
+
+/// The header of yearly.csv.
+pub const YEARLY_COLUMNS: [&str; 12] = [
+    "year",
+    "scope",
+    "gemeente",
+    "wijk",
+    "corporatie",
+    "variable",
+    "mean",
+    "q05",
+    "q25",
+    "q50",
+    "q75",
+    "q95",
+];
 
 /// wijken.csv: one row per wijk with its headline figures.
 pub fn write_wijken(path: &Path, summary: &SummaryFile) -> io::Result<()> {
@@ -609,9 +654,15 @@ fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
 
+/// A probability with its Monte Carlo error, to as many digits as the error has.
+fn pm(p: &Probability) -> String {
+    crate::plot::Lang::En.pct_pm(p.p, p.mcse)
+}
+
 /// The terminal summary.
 pub fn terminal(s: &SummaryFile, meta: &Meta) -> String {
     let o = &s.overall;
+    let last = s.last_year;
     let g = &o.gap_closure;
     let mut out = format!(
         "{}: {} draws, seed {}, {}, {:.1} s ({:.0} draws/s)\n",
@@ -636,14 +687,13 @@ pub fn terminal(s: &SummaryFile, meta: &Meta) -> String {
         pct(g.q95)
     );
     out += &format!(
-        "P(halved) {} ± {}   P(closed) {}\nA corporation in some year: below the ICR limit {} ± {}, above the LTV limit {} ± {}\n\n",
-        pct(o.p_halved.p),
-        pct(o.p_halved.mcse),
-        pct(o.p_closed.p),
-        pct(o.p_breach_icr.p),
-        pct(o.p_breach_icr.mcse),
-        pct(o.p_breach_ltv.p),
-        pct(o.p_breach_ltv.mcse)
+        "P(halved) in {last} {} (in some year up to {last}: {})\nP(closed) in {last} {} (in some year up to {last}: {})\nA corporation in some year: below the ICR limit {}, above the LTV limit {}\n\n",
+        pm(&o.p_halved),
+        pm(&o.ever_halved(s.draws)),
+        pm(&o.p_closed),
+        pm(&o.ever_closed(s.draws)),
+        pm(&o.p_breach_icr),
+        pm(&o.p_breach_ltv),
     );
     out += &format!(
         "{:<14} {:>6} {:>8} {:>17} {:>10}\n",

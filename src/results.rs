@@ -12,7 +12,20 @@ pub struct YearlyRow {
     pub year: i32,
     /// `overall`, `wijk` or `corporation`.
     pub scope: String,
-    pub name: String,
+    /// The municipality of a wijk or a corporation (empty for overall rows).
+    #[serde(default)]
+    pub gemeente: String,
+    /// The wijk of a wijk row (empty otherwise).
+    #[serde(default)]
+    pub wijk: String,
+    /// The corporation of a corporation row (empty otherwise).
+    #[serde(default)]
+    pub corporatie: String,
+    /// The one `name` column of yearly.csv before the places had their own columns
+    /// ("all wijken", "Gemeente / Wijk", the corporation): read from older runs and moved
+    /// into the columns above.
+    #[serde(default)]
+    name: Option<String>,
     /// `composite_gap`, `icr`, `ltv` or `capacity_eur`.
     pub variable: String,
     pub mean: f64,
@@ -71,7 +84,10 @@ impl RunResults {
         let yearly = csv::Reader::from_reader(text.as_bytes())
             .deserialize()
             .enumerate()
-            .map(|(i, r)| r.map_err(|e| fail("yearly.csv", format!("row {}: {e}", i + 2))))
+            .map(|(i, r)| {
+                r.map(YearlyRow::with_places)
+                    .map_err(|e| fail("yearly.csv", format!("row {}: {e}", i + 2)))
+            })
             .collect::<Result<Vec<YearlyRow>, _>>()?;
         let scenario = match std::fs::read_to_string(dir.join("scenario.json")) {
             Ok(t) => Some(
@@ -93,14 +109,85 @@ impl RunResults {
         })
     }
 
-    /// The rows of one (scope, name, variable) series, in year order.
-    pub fn series(&self, scope: &str, name: &str, variable: &str) -> Vec<&YearlyRow> {
+    /// The rows of one series, in year order: `variable` of all wijken together
+    /// (`Place::Overall`), of a wijk or of a corporation.
+    pub fn series(&self, place: Place<'_>, variable: &str) -> Vec<&YearlyRow> {
         let mut rows: Vec<&YearlyRow> = self
             .yearly
             .iter()
-            .filter(|r| r.scope == scope && r.name == name && r.variable == variable)
+            .filter(|r| r.variable == variable && r.place() == place)
             .collect();
         rows.sort_by_key(|r| r.year);
         rows
+    }
+}
+
+/// Whose a row of yearly.csv is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place<'a> {
+    /// All wijken together.
+    Overall,
+    Wijk {
+        gemeente: &'a str,
+        wijk: &'a str,
+    },
+    Corporation(&'a str),
+    /// A scope this version does not know.
+    Other,
+}
+
+impl YearlyRow {
+    /// Whose the row is.
+    pub fn place(&self) -> Place<'_> {
+        match self.scope.as_str() {
+            "overall" => Place::Overall,
+            "wijk" => Place::Wijk {
+                gemeente: &self.gemeente,
+                wijk: &self.wijk,
+            },
+            "corporation" => Place::Corporation(&self.corporatie),
+            _ => Place::Other,
+        }
+    }
+
+    /// Moves an older file's `name` into the place columns.
+    fn with_places(mut self) -> YearlyRow {
+        if let Some(name) = self.name.take() {
+            match self.scope.as_str() {
+                "wijk" if self.wijk.is_empty() => {
+                    let (gemeente, wijk) = name.split_once(" / ").unwrap_or(("", &name));
+                    (self.gemeente, self.wijk) = (gemeente.to_string(), wijk.to_string());
+                }
+                "corporation" if self.corporatie.is_empty() => self.corporatie = name,
+                _ => {}
+            }
+        }
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn older_yearly_files_with_one_name_column_still_read() {
+        let old = "year,scope,name,variable,mean,q05,q25,q50,q75,q95\n\
+            2008,overall,all wijken,composite_gap,1,1,1,1,1,1\n\
+            2008,wijk,Amsterdam / Bijlmer,composite_gap,1,1,1,1,1,1\n\
+            2008,corporation,Ymere,icr,2,2,2,2,2,2\n";
+        let rows: Vec<YearlyRow> = csv::Reader::from_reader(old.as_bytes())
+            .deserialize()
+            .map(|r: Result<YearlyRow, _>| r.unwrap().with_places())
+            .collect();
+        assert_eq!(rows[0].place(), Place::Overall);
+        assert_eq!(
+            rows[1].place(),
+            Place::Wijk {
+                gemeente: "Amsterdam",
+                wijk: "Bijlmer"
+            }
+        );
+        assert_eq!(rows[2].place(), Place::Corporation("Ymere"));
     }
 }

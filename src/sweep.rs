@@ -213,7 +213,7 @@ pub fn csv_rows(f: &SweepFile) -> Vec<Vec<String>> {
 
 /// The terminal table.
 pub fn terminal(f: &SweepFile) -> String {
-    let pct = |p: f64, se: f64| format!("{:.1}% ± {:.1}", 100.0 * p, 100.0 * se);
+    let pct = |p: f64, se: f64| crate::plot::Lang::En.pct_pm(p, se);
     let mut s = format!(
         "sweep of {}: {} grid points, each on the same {} draws (seed {})\n\n",
         f.scenario,
@@ -225,7 +225,7 @@ pub fn terminal(f: &SweepFile) -> String {
         s.push_str(&format!("{:>28} ", short(&l.path)));
     }
     s.push_str(&format!(
-        "{:>16} {:>14} {:>14} {:>14}\n",
+        "{:>18} {:>18} {:>18} {:>18}\n",
         "closure (mean)", "P(halved)", "P(ICR < min)", "P(LTV > max)"
     ));
     for p in &f.points {
@@ -233,7 +233,7 @@ pub fn terminal(f: &SweepFile) -> String {
             s.push_str(&format!("{x:>28} "));
         }
         s.push_str(&format!(
-            "{:>16} {:>14} {:>14} {:>14}\n",
+            "{:>18} {:>18} {:>18} {:>18}\n",
             pct(p.gap_closure.mean, p.gap_closure.mcse),
             pct(p.p_halved.p, p.p_halved.mcse),
             pct(p.p_breach_icr.p, p.p_breach_icr.mcse),

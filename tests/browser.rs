@@ -1,5 +1,5 @@
-//! Opens report.html in headless Chromium: the page must load offline, show every chart with
-//! content, and not be blank. Needs Debian's `chromium` (CI installs it), so it is ignored by
+//! Opens report.html, English and Dutch, in headless Chromium: the page must load offline,
+//! be in its language, show every chart with content, and not be blank. Needs Debian's `chromium` (CI installs it), so it is ignored by
 //! default: `cargo test --release --test browser -- --ignored`. Set CHROMIUM to use another
 //! binary.
 
@@ -21,11 +21,10 @@ fn chromium(args: &[&str], page: &Path) -> std::process::Output {
         .unwrap_or_else(|e| panic!("cannot start {bin} (install Debian's chromium): {e}"))
 }
 
-#[test]
-#[ignore = "needs headless Chromium; CI runs it"]
-fn report_renders_in_headless_chromium() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("run");
+/// Runs the baseline with `--lang lang`, opens its report.html and checks what the browser
+/// built and shows; returns the path of the screenshot.
+fn check_report(dir: &Path, lang: &str, words: &[&str]) -> std::path::PathBuf {
+    let out = dir.join(format!("run_{lang}"));
     let status = Command::new(env!("CARGO_BIN_EXE_wijksim"))
         .args([
             "run",
@@ -33,6 +32,8 @@ fn report_renders_in_headless_chromium() {
             "-n",
             "2000",
             "-q",
+            "--lang",
+            lang,
             "--out",
         ])
         .arg(&out)
@@ -49,8 +50,15 @@ fn report_renders_in_headless_chromium() {
         String::from_utf8_lossy(&dom.stderr)
     );
     let dom = String::from_utf8_lossy(&dom.stdout);
+    assert!(
+        dom.contains(&format!("<html lang=\"{lang}\">")),
+        "{lang}: the page's language"
+    );
+    for w in words {
+        assert!(dom.contains(w), "{lang}: the page lacks {w:?}");
+    }
     let charts: Vec<&str> = dom.split("<svg").skip(1).collect();
-    assert_eq!(charts.len(), 8, "charts in the rendered page");
+    assert_eq!(charts.len(), 8, "{lang}: charts in the rendered page");
     for (i, c) in charts.iter().enumerate() {
         let body = &c[..c.find("</svg>").expect("closed svg")];
         let shapes = [
@@ -66,16 +74,16 @@ fn report_renders_in_headless_chromium() {
         .sum::<usize>();
         assert!(
             shapes > 20,
-            "chart {i} is empty in the browser ({shapes} shapes)"
+            "{lang}: chart {i} is empty in the browser ({shapes} shapes)"
         );
-        assert!(body.contains("<text"), "chart {i} has no text");
+        assert!(body.contains("<text"), "{lang}: chart {i} has no text");
     }
     for bad in ["This page isn", "ERR_", "NaN"] {
-        assert!(!dom.contains(bad), "the page shows `{bad}`");
+        assert!(!dom.contains(bad), "{lang}: the page shows `{bad}`");
     }
 
     // A screenshot: decodes, and the page is not blank.
-    let shot = dir.path().join("report.png");
+    let shot = dir.join(format!("report_{lang}.png"));
     let result = chromium(
         &[
             &format!("--screenshot={}", shot.display()),
@@ -99,11 +107,41 @@ fn report_renders_in_headless_chromium() {
     let inked = pixels.filter(|p| p[..3].iter().any(|&v| v < 200)).count() as f64;
     assert!(
         inked / n > 0.03,
-        "the screenshot is nearly blank ({:.3})",
+        "{lang}: the screenshot is nearly blank ({:.3})",
         inked / n
     );
-    // Keep the screenshot where CI can pick it up as an artefact.
+    shot
+}
+
+#[test]
+#[ignore = "needs headless Chromium; CI runs it"]
+fn report_renders_in_headless_chromium_in_english_and_dutch() {
+    let dir = tempfile::tempdir().unwrap();
+    let en = check_report(
+        dir.path(),
+        "en",
+        &["Headline", "Municipalities", "Inputs", "Economy"],
+    );
+    let nl = check_report(
+        dir.path(),
+        "nl",
+        &[
+            "Kerncijfers",
+            "Gemeenten",
+            "Invoer",
+            "Economie",
+            "startgetal",
+        ],
+    );
+    // Keep the screenshots where CI can pick them up as artefacts: the English one at
+    // WIJKSIM_SCREENSHOT, the Dutch one beside it with _nl before the extension.
     if let Ok(dest) = std::env::var("WIJKSIM_SCREENSHOT") {
-        std::fs::copy(&shot, dest).unwrap();
+        let dest = std::path::PathBuf::from(dest);
+        std::fs::copy(&en, &dest).unwrap();
+        let stem = dest.file_stem().unwrap().to_string_lossy();
+        let ext = dest
+            .extension()
+            .map_or(String::new(), |e| format!(".{}", e.to_string_lossy()));
+        std::fs::copy(&nl, dest.with_file_name(format!("{stem}_nl{ext}"))).unwrap();
     }
 }

@@ -50,14 +50,22 @@ fn a_scenario_compared_with_itself_differs_by_exactly_zero_in_every_draw() {
     let c = &f.comparisons[0];
     for s in [
         &c.gap_closure_difference,
-        &c.p_halved_difference,
-        &c.p_breach_icr_difference,
-        &c.p_breach_ltv_difference,
         &c.realised_wijk_investment_difference_eur,
         &c.value_uplift_difference_eur,
     ] {
         // min and max over all draws are 0, so every single draw's difference is 0.
         assert_eq!((s.min, s.max, s.mean, s.sd), (0.0, 0.0, 0.0, 0.0));
+    }
+    for e in [
+        &c.p_halved_difference,
+        &c.p_breach_icr_difference,
+        &c.p_breach_ltv_difference,
+    ] {
+        // No draw in which only one of the two halves the gap or breaches a limit.
+        assert_eq!(
+            (e.mean, e.sd, e.p_better.p, e.p_worse.p),
+            (0.0, 0.0, 0.0, 0.0)
+        );
     }
     for w in &c.wijken {
         assert_eq!(
@@ -183,6 +191,61 @@ fn compare_command_writes_json_csv_charts_and_report() {
     assert_eq!(f["comparisons"][0]["wijken"].as_array().unwrap().len(), 40);
     let csv = std::fs::read_to_string(out.join("compare.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + 6 + 40);
+    // Places in their own columns; events (0/1 per draw) as probabilities, not quantiles.
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        [
+            "scenario", "against", "scope", "gemeente", "wijk", "quantity", "mean", "sd", "mcse",
+            "q05", "q25", "q50", "q75", "q95", "p_better", "p_worse"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let col = |r: &csv::StringRecord, name: &str| {
+        r[header.iter().position(|h| h == name).unwrap()].to_string()
+    };
+    let num = |r: &csv::StringRecord, name: &str| col(r, name).parse::<f64>().unwrap();
+    let mut events = 0;
+    for r in &rows {
+        let q = col(r, "quantity");
+        if [
+            "p_halved_difference",
+            "p_breach_icr_difference",
+            "p_breach_ltv_difference",
+        ]
+        .contains(&q.as_str())
+        {
+            events += 1;
+            for quantile in ["q05", "q25", "q50", "q75", "q95"] {
+                assert_eq!(
+                    col(r, quantile),
+                    "",
+                    "{q}: no quantiles of a 0/1 difference"
+                );
+            }
+            let (better, worse) = (num(r, "p_better"), num(r, "p_worse"));
+            // The mean is P_B - P_A: halving is better, a breach worse.
+            let want = if q == "p_halved_difference" {
+                better - worse
+            } else {
+                worse - better
+            };
+            assert!((num(r, "mean") - want).abs() < 1e-12, "{q}: {r:?}");
+        } else {
+            num(r, "q50");
+        }
+        if col(r, "scope") == "wijk" {
+            assert!(!col(r, "gemeente").is_empty() && !col(r, "wijk").contains(" / "));
+            num(r, "p_worse");
+        } else {
+            assert_eq!(
+                (col(r, "gemeente"), col(r, "wijk")),
+                (String::new(), String::new())
+            );
+        }
+    }
+    assert_eq!(events, 3);
     let html = std::fs::read_to_string(out.join("compare.html")).unwrap();
     assert_eq!(html.matches("<svg").count(), 4);
     for stem in [

@@ -1,7 +1,7 @@
 //! Wijken and corporations from data: results follow the tables, and only the tables.
 //!
 //! - Dropping rows leaves every remaining wijk's residents and results unchanged on the same
-//!   draws (MODEL.md v2: the population is estimated per wijk, not renormalised).
+//!   draws (reference model v2: the population is estimated per wijk, not renormalised).
 //! - A wijk's own start values change exactly what they should: same structural gaps, the
 //!   observed cycle scaled by the start gap.
 //! - Two corporations that differ only in debt differ in their ratios, in the right direction.

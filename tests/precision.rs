@@ -58,7 +58,7 @@ fn stops_at_the_first_boundary_that_is_precise_enough_for_any_thread_count() {
     assert!(a.join("charts/convergence.png").exists());
     let html = std::fs::read_to_string(a.join("report.html")).unwrap();
     assert!(
-        html.contains("Run op precisie: elk doel bereikt na"),
+        html.contains("Doorrekening tot de gevraagde precisie: elk doel bereikt na"),
         "the Dutch page says so"
     );
 

@@ -1,7 +1,8 @@
-//! The engine against an independent implementation of MODEL.md v2.
+//! The engine against an independent implementation of the reference model v2.
 //!
-//! `tests/reference/model_v2.py` was written from MODEL.md alone (plain Python, without
-//! reading the engine) and run on the deterministic worlds in `tests/reference/worlds/`;
+//! `tests/reference/model_v2.py` was written from the reference model's text alone (the
+//! project's notes, summarised in docs/model.md; plain Python, without reading the engine)
+//! and run on the deterministic worlds in `tests/reference/worlds/`;
 //! its outputs are committed in `tests/reference/out/`. `to_scenario.py` translates the same
 //! worlds into scenario files. Here the engine runs them year by year and every state
 //! variable and reported figure is compared, to 1e-9 relative.
@@ -280,7 +281,7 @@ fn world_b_matches_the_independent_implementation() {
     compare_world("world_b");
 }
 
-/// Year 1 (2008) of world_a by hand from MODEL.md v2, and the levy and Y of later years
+/// Year 1 (2008) of world_a by hand from the reference model v2, and the levy and Y of later years
 /// from the engine's own reported figures.
 #[test]
 fn one_year_of_one_wijk_and_one_corporation_by_hand() {

@@ -140,6 +140,7 @@ fn a_run_draws_every_chart_the_report_and_the_workbook() {
     for needle in [
         "Headline",
         "P(halved)",
+        "Halved in some year up to 2017",
         "Bijlmer",
         "Rotterdam",
         "gaps.leak",
@@ -147,6 +148,17 @@ fn a_run_draws_every_chart_the_report_and_the_workbook() {
     ] {
         assert!(html.contains(needle), "report.html lacks {needle}");
     }
+    // Halved at the horizon (the headline) and halved in some year up to it (the chart's
+    // lines) are both in summary.json, the second at least the first.
+    let o = &summary["overall"];
+    let (now, ever) = (
+        o["p_halved"]["p"].as_f64().unwrap(),
+        o["p_ever_halved"]["p"].as_f64().unwrap(),
+    );
+    assert!(
+        ever >= now,
+        "ever halved {ever} < halved at the horizon {now}"
+    );
 
     // The workbook opens and has its sheets, with the wijken in them.
     use calamine::{Reader, Xlsx, open_workbook};
@@ -165,6 +177,44 @@ fn a_run_draws_every_chart_the_report_and_the_workbook() {
     let wijken = wb.worksheet_range("wijken").unwrap();
     assert_eq!(wijken.height(), 41);
     assert_eq!(wijken.get((0, 0)).unwrap().to_string(), "wijk");
+    // yearly.csv names places as every file does: gemeente, wijk and corporatie columns.
+    let text = std::fs::read_to_string(out.join("yearly.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        [
+            "year",
+            "scope",
+            "gemeente",
+            "wijk",
+            "corporatie",
+            "variable",
+            "mean",
+            "q05",
+            "q25",
+            "q50",
+            "q75",
+            "q95"
+        ]
+    );
+    assert!(
+        !text.contains(" / "),
+        "a municipality and a wijk in one field"
+    );
+    let mut scopes = std::collections::BTreeMap::new();
+    for r in reader.records() {
+        let r = r.unwrap();
+        let (scope, gemeente, wijk, corporatie) = (&r[1], &r[2], &r[3], &r[4]);
+        *scopes.entry(scope.to_string()).or_insert(0) += 1;
+        match scope {
+            "overall" => assert!(gemeente.is_empty() && wijk.is_empty() && corporatie.is_empty()),
+            "wijk" => assert!(!gemeente.is_empty() && !wijk.is_empty() && corporatie.is_empty()),
+            _ => assert!(!gemeente.is_empty() && wijk.is_empty() && !corporatie.is_empty()),
+        }
+    }
+    assert_eq!(scopes["wijk"], 40 * 11, "{scopes:?}");
+    assert!(text.contains("wijk,Amsterdam,Bijlmer,,composite_gap"));
     let yearly = wb.worksheet_range("yearly").unwrap();
     let csv_rows = std::fs::read_to_string(out.join("yearly.csv"))
         .unwrap()
@@ -234,4 +284,338 @@ fn every_wijk_has_its_dot_when_every_municipality_has_its_own_colour() {
         .count();
     assert_eq!(circles, 7 + 1, "seven wijken and one legend dot");
     assert!(!svg.contains("other municipalities"));
+}
+
+/// The texts of an SVG chart.
+fn svg_texts(path: &Path) -> Vec<String> {
+    let svg = std::fs::read_to_string(path).unwrap();
+    roxmltree::Document::parse(&svg)
+        .unwrap()
+        .descendants()
+        .filter(|n| n.tag_name().name() == "text")
+        .map(|n| n.text().unwrap_or("").trim().to_string())
+        .collect()
+}
+
+/// The words a Dutch reader stumbled over (issue #14), which the Dutch outputs must not use:
+/// "kloof" beside "achterstand", "gedicht" (a poem) for closed, "overschrijden" for falling
+/// below the ICR minimum, "voor jaar 1" for "vóór", untranslated seed and Run.
+fn dutch_slips(text: &str) -> Vec<&'static str> {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut found = vec![];
+    for needle in ["kloof", "gedicht", "dichten", "overschrijd", "voor jaar 1"] {
+        if lower.contains(needle) {
+            found.push(needle);
+        }
+    }
+    for word in ["seed", "run"] {
+        if words.contains(&word) {
+            found.push(word);
+        }
+    }
+    found
+}
+
+#[test]
+fn dutch_outputs_use_the_agreed_words() {
+    assert_eq!(dutch_slips("de kloof is gedicht"), ["kloof", "gedicht"]);
+    assert_eq!(dutch_slips("Run · seed 2007"), ["seed", "run"]);
+    assert!(dutch_slips("het eerste punt is de start, vóór jaar 1; doorrekening").is_empty());
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["--lang", "nl"]);
+    let cmp = dir.path().join("cmp");
+    let sweep = dir.path().join("sweep");
+    for args in [
+        vec![
+            "compare",
+            "scenarios/baseline.toml",
+            "scenarios/bezuinigingen.toml",
+            "-n",
+            "300",
+        ],
+        vec![
+            "sweep",
+            "scenarios/baseline.toml",
+            "--set",
+            "municipalities.defaults.budget_per_resident=0,150",
+            "-n",
+            "100",
+        ],
+    ] {
+        let to = if args[0] == "compare" { &cmp } else { &sweep };
+        let o = wijksim()
+            .args(&args)
+            .args(["--lang", "nl", "-q", "--out"])
+            .arg(to)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let mut pages = vec![];
+    for dir in [&out, &cmp, &sweep] {
+        for entry in std::fs::read_dir(dir.join("charts")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "svg") {
+                let slips = dutch_slips(&svg_texts(&path).join("\n"));
+                assert!(slips.is_empty(), "{}: {slips:?}", path.display());
+            }
+        }
+        for page in ["report.html", "compare.html"] {
+            if dir.join(page).exists() {
+                pages.push(dir.join(page));
+            }
+        }
+    }
+    assert_eq!(pages.len(), 2);
+    for page in pages {
+        // Without the charts (checked above) and the scenarios' own descriptions, which are
+        // the scenario author's words.
+        let mut html = std::fs::read_to_string(&page).unwrap();
+        while let (Some(a), Some(b)) = (html.find("<svg"), html.find("</svg>")) {
+            html.replace_range(a..b + 6, "");
+        }
+        for sc in ["baseline", "bezuinigingen"] {
+            let text = std::fs::read_to_string(format!("scenarios/{sc}.toml")).unwrap();
+            let desc = text
+                .lines()
+                .find_map(|l| l.strip_prefix("description = \""))
+                .unwrap()
+                .trim_end_matches('"')
+                .to_string();
+            html = html.replace(&desc.replace('&', "&amp;"), "");
+        }
+        let slips = dutch_slips(&html);
+        assert!(slips.is_empty(), "{}: {slips:?}", page.display());
+    }
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for needle in [
+        "Doorrekening",
+        "startgetal",
+        "rekenkernen",
+        "Ooit gehalveerd",
+    ] {
+        assert!(html.contains(needle), "report.html lacks {needle}");
+    }
+    // The closure-by-year chart says what its lines count, against the headline figure.
+    let texts = svg_texts(&out.join("charts/closure_by_year.svg")).join("\n");
+    assert!(texts.contains("ooit gehalveerd t/m dit jaar"), "{texts}");
+    assert!(
+        texts.contains("het kerncijfer P(achterstand gehalveerd)"),
+        "{texts}"
+    );
+    // The indicator chart keeps its band legend in Dutch.
+    let texts = svg_texts(&out.join("charts/indicators.svg"));
+    for band in [
+        "mediaan",
+        "25-75% van de trekkingen",
+        "10-90% van de trekkingen",
+    ] {
+        assert!(
+            texts.iter().any(|t| t == band),
+            "indicators.svg lacks {band}"
+        );
+    }
+}
+
+/// "x ± e" pairs in `text` (percentages or percentage points): (x, e) as written.
+fn plus_minus(text: &str) -> Vec<(String, String)> {
+    let mut out = vec![];
+    for (i, _) in text.match_indices(" ± ") {
+        let before = text[..i]
+            .rsplit(|c: char| c.is_whitespace() || c == '>')
+            .next()
+            .unwrap();
+        let after = text[i + " ± ".len()..]
+            .split(|c: char| c.is_whitespace() || c == '<' || c == ')' || c == ',')
+            .next()
+            .unwrap();
+        let numeric = |s: &str| {
+            s.trim_start_matches(['+', '-'])
+                .starts_with(|c: char| c.is_ascii_digit())
+        };
+        if numeric(before) && numeric(after) {
+            out.push((before.to_string(), after.to_string()));
+        }
+    }
+    out
+}
+
+/// The digits after the decimal mark and the significant digits of a number as written.
+fn digits(s: &str) -> (usize, usize) {
+    let n = s.trim_start_matches(['+', '-']).trim_end_matches('%');
+    let decimals = n.split(['.', ',']).nth(1).map_or(0, str::len);
+    let significant = n
+        .chars()
+        .filter(char::is_ascii_digit)
+        .skip_while(|&c| c == '0')
+        .count();
+    (decimals, significant)
+}
+
+#[test]
+fn monte_carlo_errors_show_two_significant_digits() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let o = wijksim()
+        .args(["run", "-n", "4000", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let terminal = String::from_utf8_lossy(&o.stdout).to_string();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for (what, text) in [("terminal", &terminal), ("report.html", &html)] {
+        let pairs = plus_minus(text);
+        assert!(pairs.len() >= 4, "{what}: {pairs:?}");
+        for (x, e) in pairs {
+            if e == "0%" || e == "0" {
+                continue; // no error at all (a probability of 0)
+            }
+            let ((dx, _), (de, se)) = (digits(&x), digits(&e));
+            assert_eq!(
+                dx, de,
+                "{what}: {x} ± {e}: the estimate to the error's decimal"
+            );
+            assert!(
+                (2..=3).contains(&se),
+                "{what}: {x} ± {e}: the error with two significant digits"
+            );
+            assert_ne!(e.trim_end_matches('%'), "0.0", "{what}: {x} ± {e}");
+        }
+    }
+    // P(LTV above the limit) is about 1.5% at 4,000 draws: its error, about 0.19 percentage
+    // points, shows as such.
+    let ltv = terminal
+        .split("above the LTV limit ")
+        .nth(1)
+        .and_then(|t| t.lines().next())
+        .unwrap();
+    assert!(
+        ["± 0.18%", "± 0.19%", "± 0.20%"]
+            .iter()
+            .any(|e| ltv.ends_with(e)),
+        "{ltv}"
+    );
+}
+
+/// The report's input section, from its heading to the run table, with the tags removed.
+fn inputs_section(html: &str, heading: &str) -> String {
+    let start = html.find(heading).expect("an input section");
+    let end = start
+        + html[start..]
+            .find("<h2>Doorrekening")
+            .or_else(|| html[start..].find("<h2>Run"))
+            .unwrap();
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html[start..end].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&amp;", "&")
+}
+
+#[test]
+fn the_report_shows_every_input_readably() {
+    // historisch has year schedules (levy, rent policy, commitment, state budget) and
+    // overlays on the economy.
+    let dir = tempfile::tempdir().unwrap();
+    for lang in ["en", "nl"] {
+        let out = dir.path().join(lang);
+        let o = wijksim()
+            .args([
+                "run",
+                "scenarios/historisch.toml",
+                "-n",
+                "300",
+                "-q",
+                "--lang",
+                lang,
+                "--out",
+            ])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+        let (heading, wants): (&str, &[&str]) = if lang == "en" {
+            (
+                "<h2>Inputs",
+                &[
+                    "Depth of the municipal cut (share of the budget)",
+                    "PERT(0.05, 0.10, 0.20)",
+                    "First year of the municipal cut",
+                    "Landlord levy (share of the WOZ value per year)",
+                    "before 2013: 0; 2013: 0.00014; 2014: 0.00381",
+                    "Real rent increase",
+                    "Wijk commitment",
+                    "Allocation when capacity falls short",
+                    "State budget per wijk (EUR per year)",
+                    "2008: 1,000,000; 2013: 0",
+                    "long-run mean",
+                    "persistence",
+                    "correlation of the shocks",
+                    "Yearly overlays",
+                    "Unemployment → Income",
+                    "Feeling unsafe: yearly closure at full response",
+                ],
+            )
+        } else {
+            (
+                "<h2>Invoer",
+                &[
+                    "Diepte van de gemeentelijke bezuiniging (aandeel van het budget)",
+                    "PERT(0,05; 0,10; 0,20)",
+                    "Verhuurderheffing (aandeel van de WOZ-waarde per jaar)",
+                    "vóór 2013: 0 · 2013: 0,00014 · 2014: 0,00381",
+                    "Reële huurverhoging",
+                    "Wijkinzet van de corporaties",
+                    "Verdeling bij te weinig investeringscapaciteit",
+                    "Rijksbudget per wijk (EUR per jaar)",
+                    "2008: 1.000.000 · 2013: 0",
+                    "gemiddelde op lange termijn",
+                    "persistentie",
+                    "correlatie van de schokken",
+                    "Jaarlijkse afwijkingen",
+                    "Werkloosheid → Inkomen",
+                ],
+            )
+        };
+        let text = inputs_section(&html, heading);
+        for want in wants {
+            assert!(
+                text.contains(want),
+                "{lang}: the inputs lack {want:?}:\n{text}"
+            );
+        }
+        // Years as years, no raw serialisation of distributions.
+        assert!(text.contains(" 2011 "), "{lang}: the cut's first year");
+        for raw in ["constant value", "pert max", "2011.0", "2.011", "2,011"] {
+            assert!(!text.contains(raw), "{lang}: {raw:?} in the inputs");
+        }
+        if lang == "nl" {
+            // Dutch decimals: no number with a decimal point (keys like gaps.leak aside).
+            let english = text
+                .split_whitespace()
+                .filter(|w| !w.contains(|c: char| c.is_ascii_alphabetic()))
+                .map(|w| w.trim_matches(|c: char| !c.is_ascii_digit()))
+                .find(|w| {
+                    w.split('.').count() == 2
+                        && w.split('.').all(|p| !p.is_empty())
+                        && w.split('.').nth(1).is_some_and(|d| d.len() != 3)
+                });
+            assert_eq!(english, None, "an English decimal in the Dutch inputs");
+        }
+    }
 }

@@ -151,3 +151,67 @@ fn sweep_command_writes_table_json_and_charts() {
         assert!(out.join(format!("charts/{stem}.png")).exists());
     }
 }
+
+/// The texts of an SVG chart, in document order.
+fn svg_texts(svg: &str) -> Vec<String> {
+    roxmltree::Document::parse(svg)
+        .unwrap()
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| n.text().unwrap_or("").trim().to_string())
+        .collect()
+}
+
+#[test]
+fn lever_axes_show_the_grid_values_and_a_readable_label() {
+    let grid = [0.0, 0.005, 0.01, 0.015, 0.02, 0.025, 0.03];
+    let set = format!(
+        "corporations.defaults.levy={}",
+        grid.map(|x| x.to_string()).join(",")
+    );
+    for (lang, label, decimal) in [
+        ("en", "Landlord levy (share of the WOZ value per year)", '.'),
+        (
+            "nl",
+            "Verhuurderheffing (aandeel van de WOZ-waarde per jaar)",
+            ',',
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("s");
+        let o = Command::new(env!("CARGO_BIN_EXE_wijksim"))
+            .args(["sweep", "scenarios/baseline.toml", "--set", &set])
+            .args(["-n", "64", "--lang", lang, "-q", "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        for stem in ["sweep_gap_closure", "sweep_p_breach_icr"] {
+            let texts = svg_texts(
+                &std::fs::read_to_string(out.join(format!("charts/{stem}.svg"))).unwrap(),
+            );
+            assert!(texts.iter().any(|t| t == label), "{lang} {stem}: {texts:?}");
+            assert!(
+                !texts.iter().any(|t| t.contains("defaults.levy")),
+                "{lang} {stem}: a raw key on the chart: {texts:?}"
+            );
+            // The x ticks are the texts that read as plain numbers (the y ticks are
+            // percentages): exactly the grid values, each with the grid's three decimals.
+            let ticks: Vec<&String> = texts
+                .iter()
+                .filter(|t| t.replace(decimal, ".").parse::<f64>().is_ok())
+                .collect();
+            let values: Vec<f64> = ticks
+                .iter()
+                .map(|t| t.replace(decimal, ".").parse().unwrap())
+                .collect();
+            assert_eq!(values, grid, "{lang} {stem}: ticks {ticks:?}");
+            assert!(
+                ticks
+                    .iter()
+                    .all(|t| t.split(decimal).nth(1).map(str::len) == Some(3)),
+                "{lang} {stem}: ticks {ticks:?}"
+            );
+        }
+    }
+}

@@ -292,9 +292,14 @@ fn assert_dutch(out: &Path) {
     column(&sheet, "P(boven de LTV-norm)");
     assert!(text(sheet.get_value((1, 0)).unwrap()).ends_with("(sectorgemiddelde)"));
     let sheet = wb.sheet("per jaar");
-    assert_eq!(text(sheet.get_value((1, 2)).unwrap()), "alle wijken");
+    // Places in their own columns, as in yearly.csv: the overall rows leave them empty.
+    assert_eq!(text(sheet.get_value((0, 2)).unwrap()), "gemeente");
     assert_eq!(
-        text(sheet.get_value((1, 3)).unwrap()),
+        text(sheet.get_value((1, 1)).unwrap()),
+        "totaal (alle wijken)"
+    );
+    assert_eq!(
+        text(sheet.get_value((1, 5)).unwrap()),
         "samengestelde achterstand"
     );
     // The same format codes: Excel shows them with Dutch marks itself.

@@ -1,6 +1,6 @@
 //! One draw: [`init`] samples the parameters and the economy and sets the state at t = 0,
-//! [`step_year`] moves the state one year in the order of MODEL.md's "Order within a year",
-//! [`finish`] computes what is reported at the horizon. [`simulate_draw`] folds them. All
+//! [`step_year`] moves the state one year in the order of docs/model.md ("One draw, year by
+//! year"), [`finish`] computes what is reported at the horizon. [`simulate_draw`] folds them. All
 //! buffers live in a [`Workspace`] that is reused from draw to draw, so the yearly loop does
 //! not allocate.
 
@@ -435,7 +435,7 @@ struct Year<'a> {
 }
 
 /// Moves the state from year t - 1 to year t (calendar year `sc.run.year(t)`) and records
-/// year t in `out`: the six steps of MODEL.md's "Order within a year", one function each.
+/// year t in `out`: the six steps of docs/model.md, "One draw, year by year", one function each.
 #[allow(clippy::too_many_arguments)]
 pub fn step_year(
     sc: &Scenario,

@@ -92,7 +92,7 @@ pub fn shock<R: Rng + ?Sized>(shocks: Shocks, rng: &mut R) -> Vector4<f64> {
 
 /// Simulates the path x_0..x_T into `out` and returns how many (year, variable) values were
 /// floored. From year 1 on the new-borrowing rate and unemployment are floored at 0, and the
-/// floored value is what the VAR carries into the next year (MODEL.md v2).
+/// floored value is what the VAR carries into the next year (the reference model v2, docs/model.md).
 pub fn simulate<R: Rng + ?Sized>(
     spec: &EconomySpec,
     horizon: usize,

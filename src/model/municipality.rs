@@ -24,7 +24,7 @@ mod tests {
 
     #[test]
     fn cut_ramps_from_start_year() {
-        // MODEL.md defaults: start 2011, ramp 4 years, depth 0.15.
+        // The reference model's defaults (docs/model.md): start 2011, ramp 4 years, depth 0.15.
         assert_eq!(cut_share(0.15, 2011.0, 4.0, 2010.0), 0.0);
         assert!((cut_share(0.15, 2011.0, 4.0, 2011.0) - 0.0375).abs() < 1e-15);
         assert!((cut_share(0.15, 2011.0, 4.0, 2013.0) - 0.1125).abs() < 1e-15);

@@ -2,7 +2,7 @@
 
 use super::{Area, ChartKind, FONT, Lang};
 use crate::output::CorporationSummary;
-use crate::results::{RunResults, YearlyRow};
+use crate::results::{Place, RunResults, YearlyRow};
 use crate::stats::Distribution;
 use plotters::chart::MeshStyle;
 use plotters::coord::types::RangedCoordf64;
@@ -65,12 +65,15 @@ where
             "{} {period}",
             lang.t(
                 "Distribution of gap closure",
-                "Verdeling van het dichten van de kloof"
+                "Verdeling van het ingelopen deel van de achterstand"
             )
         ),
         ChartKind::Wijken => format!(
             "{} {period}",
-            lang.t("Gap closure per wijk", "Dichten van de kloof per wijk")
+            lang.t(
+                "Gap closure per wijk",
+                "Ingelopen deel van de achterstand per wijk"
+            )
         ),
         ChartKind::Icr => lang
             .t(
@@ -86,15 +89,15 @@ where
             .to_string(),
         ChartKind::ClosureByYear => lang
             .t(
-                "Probability that the gap has closed or halved, by year",
-                "Kans dat de kloof gedicht of gehalveerd is, per jaar",
+                "Probability that the gap has been halved or closed by each year",
+                "Kans dat de achterstand tot en met elk jaar ooit gehalveerd of ingelopen is",
             )
             .to_string(),
         ChartKind::ValueUplift => format!(
             "{} {}",
             lang.t(
                 "Property value uplift from closing the gap,",
-                "Waardestijging van woningen door het dichten van de kloof,"
+                "Waardestijging van woningen doordat de achterstand inloopt,"
             ),
             s.last_year
         ),
@@ -135,11 +138,12 @@ where
     top.draw(&Text::new(title.to_string(), (24, 14), bold(28)))?;
     let s = &r.summary;
     let subtitle = format!(
-        "{} {}  ·  {} {}  ·  seed {}  ·  wijksim {}",
+        "{} {}  ·  {} {}  ·  {} {}  ·  wijksim {}",
         lang.t("Scenario", "Scenario"),
         s.scenario,
         lang.number(s.draws as f64, 0),
         lang.t("draws", "trekkingen"),
+        lang.t("seed", "startgetal"),
         s.seed,
         r.meta.wijksim_version
     );
@@ -243,7 +247,7 @@ fn gap_fan<DB: DrawingBackend>(area: &Area<DB>, r: &RunResults, lang: Lang) -> D
 where
     DB::ErrorType: 'static,
 {
-    let rows = r.series("overall", "all wijken", "composite_gap");
+    let rows = r.series(Place::Overall, "composite_gap");
     let (x0, x1) = year_range(&rows);
     let lo = rows.iter().map(|r| r.q05).fold(0.0, f64::min) - 0.08;
     let hi = rows.iter().map(|r| r.q95).fold(1.1, f64::max) + 0.05;
@@ -261,11 +265,11 @@ where
         .y_label_formatter(&|y| lang.number(*y, 1))
         .x_desc(lang.t(
             "Year (the first point is the start, before year 1)",
-            "Jaar (het eerste punt is de start, voor jaar 1)",
+            "Jaar (het eerste punt is de start, vóór jaar 1)",
         ))
         .y_desc(lang.t(
             "Composite gap (1 = start, 0 = city average)",
-            "Achterstand (1 = start, 0 = stadsgemiddelde)",
+            "Samengestelde achterstand (1 = start, 0 = stadsgemiddelde)",
         ))
         .house(20, 18)
         .draw()?;
@@ -402,7 +406,7 @@ where
         .y_label_formatter(&|y| format!("{}%", lang.number(*y, 1)))
         .x_desc(lang.t(
             "Gap closure at the horizon (100% = city average reached)",
-            "Gedichte kloof aan het eind (100% = stadsgemiddelde bereikt)",
+            "Ingelopen deel van de achterstand aan het eind (100% = stadsgemiddelde bereikt)",
         ))
         .y_desc(lang.t("Share of draws", "Aandeel van de trekkingen"))
         .house(20, 18)
@@ -434,21 +438,19 @@ where
         top * 0.78,
         GREEN,
         true,
-        lang.t("closed", "gedicht"),
+        lang.t("closed", "ingelopen"),
         HPos::Center,
     )?;
     let lines = [
         format!(
-            "P({}) = {} ± {}",
-            lang.t("closed", "gedicht"),
-            lang.pct(o.p_closed.p, 1),
-            lang.pct(o.p_closed.mcse, 1)
+            "{} = {}",
+            lang.t("P(closed)", "P(achterstand ingelopen)"),
+            lang.pct_pm(o.p_closed.p, o.p_closed.mcse)
         ),
         format!(
-            "P({}) = {} ± {}",
-            lang.t("halved", "gehalveerd"),
-            lang.pct(o.p_halved.p, 1),
-            lang.pct(o.p_halved.mcse, 1)
+            "{} = {}",
+            lang.t("P(halved)", "P(achterstand gehalveerd)"),
+            lang.pct_pm(o.p_halved.p, o.p_halved.mcse)
         ),
         format!(
             "{}: {} {} {}",
@@ -458,10 +460,17 @@ where
             lang.pct(o.gap_closure.q95, 1)
         ),
     ];
+    // The figures go where the histogram is not: right of the "halved" line when most
+    // draws close less than half the gap, else at the left.
+    let text_x = if q50 < 0.5 {
+        0.56
+    } else {
+        x0 + 0.02 * (x1 - x0)
+    };
     for (i, line) in lines.iter().enumerate() {
         chart.draw_series(std::iter::once(Text::new(
             line.clone(),
-            (x0 + 0.02 * (x1 - x0), top * (0.97 - 0.075 * i as f64)),
+            (text_x, top * (0.97 - 0.075 * i as f64)),
             anchored(
                 if i < 2 { bold(20) } else { text(19) },
                 HPos::Left,
@@ -541,7 +550,7 @@ where
         &|x| lang.pct(*x, 0),
         lang.t(
             "Gap closure at the horizon: median (dot) and 10-90% of draws (line)",
-            "Gedichte kloof aan het eind: mediaan (punt) en 10-90% van de trekkingen (lijn)",
+            "Ingelopen deel aan het eind: mediaan (punt) en 10-90% van de trekkingen (lijn)",
         ),
     )?;
     let top = n as f64 - 0.4;
@@ -656,7 +665,7 @@ where
     };
     let series: Vec<Vec<&YearlyRow>> = corps
         .iter()
-        .map(|c| r.series("corporation", &c.corporation, var))
+        .map(|c| r.series(Place::Corporation(&c.corporation), var))
         .collect();
     // One y range for all panels, so that they compare at a glance; ICR is capped at 10 in
     // view (it can be very large when a corporation has almost no debt).
@@ -828,19 +837,43 @@ fn closure_by_year<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let o = &r.summary.overall;
+    let s = &r.summary;
+    let o = &s.overall;
     let closed = cumulative(&o.first_closure_year);
     let halved = cumulative(&o.first_halved_year);
-    let x0 = f64::from(r.summary.first_year);
-    let x1 = f64::from(r.summary.last_year).max(x0 + 1.0);
+    let ever_halved = o.ever_halved(s.draws);
+    let x0 = f64::from(s.first_year);
+    let x1 = f64::from(s.last_year).max(x0 + 1.0);
+    let last = s.last_year;
+    // Two counts that differ: a gap that once halved can widen again, so the share halved
+    // in some year up to the horizon (the lines) is at least P(halved) at the horizon (the
+    // headline; the rings). The note says so with both numbers.
+    let (note, area) = area.split_vertically(34);
+    note.draw(&Text::new(
+        match lang {
+            Lang::En => format!(
+                "A gap can widen again after halving: halved in some year up to {last} {}, still halved in {last} (the headline P(halved)) {}.",
+                lang.pct(ever_halved.p, 1),
+                lang.pct(o.p_halved.p, 1)
+            ),
+            Lang::Nl => format!(
+                "Een gehalveerde achterstand kan weer groeien: ooit gehalveerd t/m {last} {}, in {last} nog gehalveerd (het kerncijfer P(achterstand gehalveerd)) {}.",
+                lang.pct(ever_halved.p, 1),
+                lang.pct(o.p_halved.p, 1)
+            ),
+        },
+        (24, 4),
+        text(17).color(&GREY),
+    ))?;
     let top = closed
         .iter()
         .chain(&halved)
         .map(|p| p.1)
+        .chain([o.p_halved.p, o.p_closed.p])
         .fold(0.05, f64::max)
-        * 1.2;
+        * 1.35;
     let top = top.min(1.0) * 100.0;
-    let mut chart = ChartBuilder::on(area)
+    let mut chart = ChartBuilder::on(&area)
         .margin_left(16)
         .margin_right(36)
         .margin_bottom(12)
@@ -859,19 +892,35 @@ where
         ))
         .house(20, 18)
         .draw()?;
-    for (points, colour, label) in [
+    let halved_at = format!(
+        "{} {last} ({})",
+        lang.t("P(halved) in", "P(achterstand gehalveerd) in"),
+        lang.t("the headline", "het kerncijfer")
+    );
+    let closed_at = format!(
+        "{} {last}",
+        lang.t("P(closed) in", "P(achterstand ingelopen) in")
+    );
+    for (points, at_horizon, colour, label, ring) in [
         (
             &halved,
+            o.p_halved.p,
             ORANGE,
-            lang.t("gap halved (c ≤ 0.5)", "kloof gehalveerd (c ≤ 0,5)"),
+            lang.t(
+                "halved in some year up to this one (c ≤ 0.5 for the first time)",
+                "ooit gehalveerd t/m dit jaar (voor het eerst c ≤ 0,5)",
+            ),
+            halved_at,
         ),
         (
             &closed,
+            o.p_closed.p,
             GREEN,
             lang.t(
-                "gap closed (c ≤ 0, city average reached)",
-                "kloof gedicht (c ≤ 0, stadsgemiddelde bereikt)",
+                "closed in some year up to this one (c ≤ 0, city average reached)",
+                "ooit ingelopen t/m dit jaar (c ≤ 0, stadsgemiddelde bereikt)",
             ),
+            closed_at,
         ),
     ] {
         let pts: Vec<(f64, f64)> = points.iter().map(|&(x, p)| (x, 100.0 * p)).collect();
@@ -880,6 +929,14 @@ where
             .label(label)
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 28, y)], colour.stroke_width(3)));
         chart.draw_series(pts.into_iter().map(|p| Circle::new(p, 6, colour.filled())))?;
+        chart
+            .draw_series(std::iter::once(Circle::new(
+                (x1, 100.0 * at_horizon),
+                11,
+                colour.stroke_width(3),
+            )))?
+            .label(ring)
+            .legend(move |(x, y)| Circle::new((x + 14, y), 8, colour.stroke_width(3)));
     }
     chart
         .configure_series_labels()
@@ -983,6 +1040,20 @@ where
     let lo = ind.iter().map(|(_, s)| s.q10).fold(0.0, f64::min) - 0.08;
     let hi = ind.iter().map(|(_, s)| s.q90).fold(1.0, f64::max) + 0.08;
     let labels: Vec<String> = ind.iter().map(|(k, _)| lang.indicator(k)).collect();
+    let area = &legend_row(
+        area,
+        &[
+            (lang.t("median", "mediaan").into(), Mark::Dot(BLUE)),
+            (
+                lang.t("25-75% of draws", "25-75% van de trekkingen").into(),
+                Mark::Patch(BLUE.mix(0.45)),
+            ),
+            (
+                lang.t("10-90% of draws", "10-90% van de trekkingen").into(),
+                Mark::Line(BLUE),
+            ),
+        ],
+    )?;
     let mut chart = rows_chart(
         area,
         &labels,
@@ -990,7 +1061,7 @@ where
         250,
         &|x| lang.number(*x, 1),
         lang.t(
-            "Normalised gap g at the horizon (1 = as at the start, 0 = city average): median, 25-75% and 10-90% of draws",
+            "Normalised gap g at the horizon (1 = as at the start, 0 = city average)",
             "Genormaliseerde achterstand g aan het eind (1 = als bij de start, 0 = stadsgemiddelde)",
         ),
     )?;

@@ -103,7 +103,7 @@ where
             "{} {}",
             lang.t(
                 "Difference in gap closure against",
-                "Verschil in gedichte kloof ten opzichte van"
+                "Verschil in het ingelopen deel van de achterstand ten opzichte van"
             ),
             f.reference
         ),
@@ -126,7 +126,7 @@ where
     let names: Vec<&str> = f.scenarios.iter().map(|s| s.scenario.as_str()).collect();
     top.draw(&Text::new(
         format!(
-            "{}  ·  {} {} ({})  ·  seed {}",
+            "{}  ·  {} {} ({})  ·  {} {}",
             names.join(", "),
             lang.number(f.draws as f64, 0),
             lang.t(
@@ -137,6 +137,7 @@ where
                 "common random numbers",
                 "gemeenschappelijke toevalsgetallen"
             ),
+            lang.t("seed", "startgetal"),
             f.seed
         ),
         (24, 52),
@@ -291,7 +292,7 @@ where
         .y_label_formatter(&|y| format!("{}%", lang.number(*y, 0)))
         .x_desc(lang.t(
             "Per-draw difference in gap closure (percentage points; > 0: the scenario closes more)",
-            "Verschil per trekking in gedichte kloof (procentpunten; > 0: het scenario dicht meer)",
+            "Verschil per trekking in het ingelopen deel (procentpunten; > 0: het scenario loopt meer in)",
         ))
         .y_desc(lang.t("Share of draws", "Aandeel van de trekkingen"))
         .house(20, 18)
@@ -343,13 +344,15 @@ where
             .q50
             .total_cmp(&b.difference.q50)
             .then(b.wijk.cmp(&a.wijk))
+            .then(b.gemeente.cmp(&a.gemeente))
     });
     let labels: Vec<String> = rows
         .iter()
         .map(|w| {
             format!(
-                "{}  ({} {})",
+                "{} ({})  ({} {})",
                 w.wijk,
+                w.gemeente,
                 lang.t("P(better)", "P(beter)"),
                 lang.pct(w.p_better.p, 0)
             )
@@ -376,7 +379,7 @@ where
         &|x| format!("{} pp", lang.number(100.0 * x, 1)),
         lang.t(
             "Per-draw difference in the wijk's gap closure (percentage points)",
-            "Verschil per trekking in de gedichte kloof van de wijk (procentpunten)",
+            "Verschil per trekking in het ingelopen deel van de wijk (procentpunten)",
         ),
     )?;
     let n = rows.len() as f64;

@@ -35,7 +35,7 @@ fn label(lang: Lang, name: &str) -> String {
         "p_halved" => lang.t("P(gap halved)", "Kans achterstand gehalveerd"),
         "p_breach" => lang.t(
             "P(a corporation breaches a limit)",
-            "Kans dat een corporatie een norm overschrijdt",
+            "Kans dat een corporatie onder de ICR-norm of boven de LTV-norm komt",
         ),
         "p_breach_icr" => lang.t(
             "P(a corporation below the ICR limit)",

@@ -1,21 +1,23 @@
 //! Charts of a run's results (plotters), as SVG for the web and PNG for documents.
 //!
-//! Charts read a [`RunResults`] (the files of a run directory), never the model. Text is
-//! drawn with the bundled DejaVu Sans through plotters' pure-Rust `ab_glyph` path, so PNGs
-//! render on machines without system fonts; SVGs name the `sans-serif` family and leave the
-//! text to the viewer.
+//! Charts read a [`RunResults`] (the files of a run directory), never the model. Text in
+//! PNGs is drawn with the bundled DejaVu Sans by the pure-Rust `ab_glyph` (laid out by
+//! [`glyphs`], which fixes the letter spacing of plotters' own text path), so PNGs render
+//! on machines without system fonts; SVGs name the `sans-serif` family and leave the text
+//! to the viewer.
 
 pub mod calibration;
 pub(crate) mod charts;
 pub mod compare;
 pub mod convergence;
 pub mod discover;
+pub(crate) mod glyphs;
 mod labels;
 pub mod seek;
 pub mod sensitivity;
 pub mod sweep;
 
-pub use labels::Lang;
+pub use labels::{Lang, mid_sentence};
 
 use crate::output::write_atomic;
 use crate::results::RunResults;
@@ -110,16 +112,19 @@ pub enum PlotError {
 /// The family name charts use; the bundled DejaVu Sans is registered under it.
 pub const FONT: &str = "sans-serif";
 
+/// The bundled DejaVu Sans, regular and bold.
+pub(crate) const REGULAR_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+pub(crate) const BOLD_TTF: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+
 static FONTS: Once = Once::new();
 
-/// Registers the bundled fonts with plotters (once per process).
+/// Registers the bundled fonts with plotters (once per process): the SVG backend measures
+/// text with them.
 pub fn register_fonts() {
     FONTS.call_once(|| {
-        let regular: &'static [u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-        let bold: &'static [u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
         // The bytes are compiled in and known to be valid TrueType.
-        let _ = plotters::style::register_font(FONT, FontStyle::Normal, regular);
-        let _ = plotters::style::register_font(FONT, FontStyle::Bold, bold);
+        let _ = plotters::style::register_font(FONT, FontStyle::Normal, REGULAR_TTF);
+        let _ = plotters::style::register_font(FONT, FontStyle::Bold, BOLD_TTF);
     });
 }
 
@@ -171,7 +176,7 @@ pub(crate) fn render_drawing(
     };
     let mut rgb = vec![0u8; (w * h * 3) as usize];
     {
-        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        let root = glyphs::Glyphs(BitMapBackend::with_buffer(&mut rgb, (w, h))).into_drawing_area();
         d.draw(&root).map_err(|e| fail(e.to_string()))?;
         root.present().map_err(|e| fail(e.to_string()))?;
     }

@@ -2,9 +2,8 @@
 //! value with its 95% Monte Carlo interval, the target line, and the answer with its interval.
 
 use super::charts::{BLUE, DrawResult, GREY, HouseStyle, Mark, VERMILLION, bold, legend_row};
-use super::{Area, Drawing, Lang, PlotError, RenderedChart, render_drawing};
+use super::{Area, Drawing, Lang, PlotError, RenderedChart, mid_sentence, render_drawing};
 use crate::seek::{Answer, Direction, SeekFile};
-use crate::sweep::short;
 use plotters::prelude::*;
 
 /// Draws the chart as SVG and PNG (stem `seek`).
@@ -49,7 +48,7 @@ fn title(f: &SeekFile, lang: Lang) -> (String, bool) {
     let d = decimals(f);
     let target = target(f, lang);
     let x = |v: f64| lang.number(v, d);
-    let lever = short(&f.lever);
+    let lever = mid_sentence(&lang.parameter_name(&f.lever));
     match &f.answer {
         Answer::Found {
             value,
@@ -228,7 +227,7 @@ where
         .y_labels(6)
         .x_label_formatter(&|x| lang.number(*x, tick_decimals))
         .y_label_formatter(&|y| axis(*y))
-        .x_desc(f.lever.as_str())
+        .x_desc(lang.parameter(&f.lever))
         .y_desc(f.figure.as_str())
         .house(17, 15)
         .draw()?;

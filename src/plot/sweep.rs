@@ -5,8 +5,8 @@ use super::charts::{
     BLUE, DrawResult, GREEN, GREY, HouseStyle, Mark, ORANGE, PURPLE, SKY, VERMILLION, bold,
     legend_row, text,
 };
-use super::{Area, Drawing, Lang, PlotError, RenderedChart, render_drawing};
-use crate::sweep::{SweepFile, SweepPoint, short};
+use super::{Area, Drawing, Lang, PlotError, RenderedChart, mid_sentence, render_drawing};
+use crate::sweep::{SweepFile, SweepPoint};
 use plotters::prelude::*;
 
 /// The headline figures a sweep charts.
@@ -47,7 +47,10 @@ impl SweepChart {
 
     fn label(self, lang: Lang) -> &'static str {
         match self {
-            SweepChart::Closure => lang.t("Mean gap closure", "Gemiddeld ingelopen achterstand"),
+            SweepChart::Closure => lang.t(
+                "Mean gap closure",
+                "Gemiddeld ingelopen deel van de achterstand",
+            ),
             SweepChart::Halved => lang.t("P(gap halved)", "P(achterstand gehalveerd)"),
             SweepChart::BreachIcr => lang.t(
                 "P(a corporation falls below the ICR limit)",
@@ -98,14 +101,14 @@ where
     let title = format!(
         "{} {} {}",
         chart.label(lang),
-        lang.t("against", "tegen"),
-        short(&lever.path)
+        lang.t("by", "naar"),
+        mid_sentence(&lang.parameter_name(&lever.path))
     );
     let (top, body) = root.split_vertically(84);
     top.draw(&Text::new(title.clone(), (24, 14), bold(28)))?;
     top.draw(&Text::new(
         format!(
-            "{} {}  ·  {} {} {}  ·  seed {}  ·  {}",
+            "{} {}  ·  {} {} {}  ·  {} {}  ·  {}",
             lang.t("Scenario", "Scenario"),
             f.scenario,
             lang.number(f.draws as f64, 0),
@@ -114,6 +117,7 @@ where
                 "per point, the same for all",
                 "per punt, dezelfde voor alle"
             ),
+            lang.t("seed", "startgetal"),
             f.seed,
             lang.t("band: ± 2 Monte Carlo SE", "band: ± 2 Monte Carlo-fouten")
         ),
@@ -131,12 +135,14 @@ where
     };
     let body = match f.levers.get(1) {
         Some(second) => {
+            let d = value_decimals(&second.values);
+            let name = lang.parameter_name(&second.path);
             let items: Vec<(String, Mark)> = groups
                 .iter()
                 .enumerate()
                 .map(|(i, (y, _))| {
                     (
-                        format!("{} = {}", short(&second.path), y.unwrap_or_default()),
+                        format!("{name} = {}", lang.number(y.unwrap_or_default(), d)),
                         Mark::Line(LINES[i % LINES.len()]),
                     )
                 })
@@ -162,17 +168,35 @@ where
         lo = lo.min(0.0);
     }
     let span = (hi - lo).max(0.01);
+    // Probabilities start at 0 (no ticks below it).
+    let y0 = if chart == SweepChart::Closure {
+        lo - 0.08 * span
+    } else {
+        0.0
+    };
+    let ticks = lever_ticks(xs, lang);
     let mut c = ChartBuilder::on(&body)
         .margin_left(16)
         .margin_right(36)
         .margin_bottom(12)
         .x_label_area_size(64)
         .y_label_area_size(90)
-        .build_cartesian_2d(x0 - pad..x1 + pad, lo - 0.08 * span..hi + 0.08 * span)?;
+        .build_cartesian_2d(
+            LeverAxis {
+                range: (x0 - pad..x1 + pad).into(),
+                ticks: ticks.iter().map(|t| t.0).collect(),
+            },
+            y0..hi + 0.08 * span,
+        )?;
     c.configure_mesh()
-        .x_label_formatter(&|x| lang.number(*x, if (x1 - x0) >= 20.0 { 0 } else { 2 }))
+        .x_label_formatter(&|x| {
+            ticks
+                .iter()
+                .find(|t| t.0 == *x)
+                .map_or_else(String::new, |t| t.1.clone())
+        })
         .y_label_formatter(&|y| lang.pct(*y, 1))
-        .x_desc(lever.path.as_str())
+        .x_desc(lang.parameter(&lever.path))
         .y_desc(chart.label(lang))
         .house(20, 18)
         .draw()?;
@@ -184,7 +208,7 @@ where
             .chain(
                 pts.iter()
                     .rev()
-                    .map(|p| (p.at[0], chart.value(p).0 - 2.0 * chart.value(p).1)),
+                    .map(|p| (p.at[0], (chart.value(p).0 - 2.0 * chart.value(p).1).max(y0))),
             )
             .collect();
         c.draw_series(std::iter::once(Polygon::new(band, col.mix(0.2).filled())))?;
@@ -198,4 +222,89 @@ where
         )?;
     }
     Ok(title)
+}
+
+/// A numeric axis whose ticks are given values (the grid of a lever).
+struct LeverAxis {
+    range: plotters::coord::types::RangedCoordf64,
+    ticks: Vec<f64>,
+}
+
+impl Ranged for LeverAxis {
+    type FormatOption = plotters::coord::ranged1d::DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.range.map(value, limit)
+    }
+
+    fn key_points<Hint: plotters::coord::ranged1d::KeyPointHint>(&self, _: Hint) -> Vec<f64> {
+        self.ticks.clone()
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.range.range()
+    }
+}
+
+/// The fewest decimals (at most 8) that write every value exactly: 0.005 needs 3, 150 none.
+pub fn value_decimals(values: &[f64]) -> usize {
+    (0..=8)
+        .find(|&d| {
+            values.iter().all(|v| {
+                let scaled = v * 10f64.powi(d);
+                (scaled - scaled.round()).abs() <= 1e-6 * scaled.abs().max(1.0)
+            })
+        })
+        .map_or(8, |d| d as usize)
+}
+
+/// The ticks of a lever axis: the grid values themselves (every second, third, ... when
+/// there are more than 12), each written with the decimals the grid needs, so that ticks
+/// read as the values that were run.
+pub fn lever_ticks(values: &[f64], lang: Lang) -> Vec<(f64, String)> {
+    let mut xs = values.to_vec();
+    xs.sort_by(f64::total_cmp);
+    xs.dedup();
+    let d = value_decimals(&xs);
+    let step = xs.len().div_ceil(12).max(1);
+    xs.iter()
+        .step_by(step)
+        .map(|&x| (x, lang.number(x, d)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lever_ticks_show_the_grid_values_exactly() {
+        let levy = [0.0, 0.005, 0.01, 0.015, 0.02, 0.025, 0.03];
+        let ticks = lever_ticks(&levy, Lang::En);
+        let labels: Vec<&str> = ticks.iter().map(|t| t.1.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "0.000", "0.005", "0.010", "0.015", "0.020", "0.025", "0.030"
+            ]
+        );
+        assert_eq!(lever_ticks(&levy, Lang::Nl)[1].1, "0,005");
+        let budget = [0.0, 75.0, 150.0, 300.0, 600.0, 1200.0];
+        let labels: Vec<String> = lever_ticks(&budget, Lang::En)
+            .into_iter()
+            .map(|t| t.1)
+            .collect();
+        assert_eq!(labels, ["0", "75", "150", "300", "600", "1,200"]);
+        // Long grids keep every k-th value, still exact.
+        let fine: Vec<f64> = (0..=40).map(|i| f64::from(i) * 0.0025).collect();
+        let ticks = lever_ticks(&fine, Lang::En);
+        assert!(ticks.len() <= 12, "{ticks:?}");
+        for (x, label) in ticks {
+            assert!(
+                (label.parse::<f64>().unwrap() - x).abs() < 1e-12,
+                "{label} for {x}"
+            );
+        }
+    }
 }

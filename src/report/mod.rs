@@ -4,6 +4,7 @@
 
 mod calibration;
 mod discover;
+mod params;
 mod sensitivity;
 mod xlsx;
 
@@ -151,14 +152,16 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
     let o = &s.overall;
     let l = |en, nl| lang.t(en, nl);
     let pct = |x: f64| lang.pct(x, 1);
-    let pm = |p: &crate::stats::Probability| format!("{} ± {}", pct(p.p), pct(p.mcse));
+    let pm = |p: &crate::stats::Probability| lang.pct_pm(p.p, p.mcse);
+    let last = s.last_year;
     let mut h = page_start(
         lang,
         &s.scenario,
         &format!(
-            "{} {} · seed {} · {}-{} · wijksim {}",
+            "{} {} · {} {} · {}-{} · wijksim {}",
             lang.number(s.draws as f64, 0),
             l("draws", "trekkingen"),
+            l("seed", "startgetal"),
             s.seed,
             s.first_year,
             s.last_year,
@@ -189,7 +192,7 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
                     "{} {} {}:",
                     l(
                         "Precision-driven run: every target reached after",
-                        "Run op precisie: elk doel bereikt na"
+                        "Doorrekening tot de gevraagde precisie: elk doel bereikt na"
                     ),
                     lang.number(p.draws as f64, 0),
                     l("draws; standard errors", "trekkingen; standaardfouten")
@@ -199,7 +202,7 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
                     "{} {} {}:",
                     l(
                         "Precision-driven run: NOT every target reached; stopped at the cap of",
-                        "Run op precisie: NIET elk doel bereikt; gestopt bij het maximum van"
+                        "Doorrekening tot de gevraagde precisie: NIET elk doel bereikt; gestopt bij het maximum van"
                     ),
                     lang.number(p.cap as f64, 0),
                     l("draws; standard errors", "trekkingen; standaardfouten")
@@ -213,7 +216,7 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
         vec![
             l(
                 "Gap closure, all wijken (population-weighted): median",
-                "Gedichte kloof, alle wijken (naar inwoners gewogen): mediaan",
+                "Ingelopen deel van de achterstand, alle wijken (naar inwoners gewogen): mediaan",
             )
             .into(),
             pct(o.gap_closure.q50),
@@ -224,17 +227,52 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
         ],
         vec![
             l("Mean (± Monte Carlo SE)", "Gemiddelde (± Monte Carlo-fout)").into(),
-            format!("{} ± {}", pct(o.gap_closure.mean), pct(o.gap_closure.mcse)),
+            lang.pct_pm(o.gap_closure.mean, o.gap_closure.mcse),
         ],
         vec![
-            l(
-                "P(closed): city average reached",
-                "P(gedicht): stadsgemiddelde bereikt",
-            )
-            .into(),
+            format!(
+                "{} {last}",
+                l(
+                    "P(closed): the city average reached in",
+                    "P(achterstand ingelopen): het stadsgemiddelde bereikt in"
+                )
+            ),
             pm(&o.p_closed),
         ],
-        vec![l("P(halved)", "P(gehalveerd)").into(), pm(&o.p_halved)],
+        vec![
+            format!(
+                "{} {last}",
+                l(
+                    "P(halved): the gap at most half of what it was at the start, in",
+                    "P(achterstand gehalveerd): hooguit de helft van de achterstand bij de start, in"
+                )
+            ),
+            pm(&o.p_halved),
+        ],
+        vec![
+            format!(
+                "{} {last} {}",
+                l(
+                    "Halved in some year up to",
+                    "Ooit gehalveerd, in enig jaar t/m"
+                ),
+                l(
+                    "(at least P(halved): a gap can widen again after halving)",
+                    "(minstens P(achterstand gehalveerd): een gehalveerde achterstand kan weer groeien)"
+                )
+            ),
+            pm(&o.ever_halved(s.draws)),
+        ],
+        vec![
+            format!(
+                "{} {last}",
+                l(
+                    "Closed in some year up to",
+                    "Ooit ingelopen, in enig jaar t/m"
+                )
+            ),
+            pm(&o.ever_closed(s.draws)),
+        ],
         vec![
             l(
                 "P(a corporation falls below the ICR limit in some year)",
@@ -297,9 +335,9 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
             l("municipality", "gemeente"),
             l("wijken", "wijken"),
             l("residents", "inwoners"),
-            l("closure (median)", "gedicht (mediaan)"),
+            l("closure (median)", "ingelopen deel (mediaan)"),
             l("90% interval", "90%-interval"),
-            l("P(halved)", "P(gehalveerd)"),
+            l("P(halved)", "P(achterstand gehalveerd)"),
             l("social spending (median)", "sociale uitgaven (mediaan)"),
             l(
                 "cut shortfall (median)",
@@ -372,11 +410,11 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
             l("wijk", "wijk"),
             l("municipality", "gemeente"),
             l("residents", "inwoners"),
-            l("closure q10", "gedicht q10"),
+            l("closure q10", "ingelopen deel q10"),
             l("median", "mediaan"),
             l("q90", "q90"),
-            l("P(halved)", "P(gehalveerd)"),
-            l("P(closed)", "P(gedicht)"),
+            l("P(halved)", "P(achterstand gehalveerd)"),
+            l("P(closed)", "P(achterstand ingelopen)"),
             l("value uplift (median)", "waardestijging (mediaan)"),
         ],
         2,
@@ -384,43 +422,7 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
     );
 
     if let Some(sc) = &r.scenario {
-        let _ = writeln!(h, "<h2>{}</h2>", l("Parameters", "Parameters"));
-        let params = sc["params"].as_array().cloned().unwrap_or_default();
-        let describe = |p: &serde_json::Value| -> Vec<String> {
-            let mut spec = p.as_object().cloned().unwrap_or_default();
-            spec.remove("path");
-            let dist = spec
-                .remove("dist")
-                .and_then(|d| d.as_str().map(String::from))
-                .unwrap_or_default();
-            let args: Vec<String> = spec.iter().map(|(k, v)| format!("{k} {v}")).collect();
-            vec![
-                p["path"].as_str().unwrap_or("?").to_string(),
-                format!("{dist} {}", args.join(", ")),
-            ]
-        };
-        let (uncertain, constant): (Vec<_>, Vec<_>) = params
-            .iter()
-            .partition(|p| p["dist"].as_str() != Some("constant"));
-        let _ = writeln!(
-            h,
-            "<h3>{}</h3>",
-            l(
-                "Uncertain parameters (one draw per Monte Carlo draw)",
-                "Onzekere parameters (één trekking per Monte Carlo-trekking)"
-            )
-        );
-        let rows: Vec<Vec<String>> = uncertain.iter().map(|p| describe(p)).collect();
-        table(&mut h, "", &[], 2, &rows);
-        let _ = writeln!(
-            h,
-            "<details><summary>{} ({})</summary>",
-            l("Constant parameters", "Vaste parameters"),
-            constant.len()
-        );
-        let rows: Vec<Vec<String>> = constant.iter().map(|p| describe(p)).collect();
-        table(&mut h, "", &[], 2, &rows);
-        h.push_str("</details>\n");
+        params::section(&mut h, sc, lang);
     }
 
     let m = &r.meta;
@@ -433,9 +435,15 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
             l("scenario hash (SHA-256)", "hash van het scenario (SHA-256)"),
             m.scenario_hash.clone(),
         ),
-        ("seed", m.seed.to_string()),
+        (l("seed", "startgetal"), m.seed.to_string()),
         (l("draws", "trekkingen"), lang.number(m.draws as f64, 0)),
-        (l("threads", "threads"), m.threads.to_string()),
+        (
+            l(
+                "threads (the results do not depend on them)",
+                "rekenkernen (threads; de uitkomsten hangen er niet van af)",
+            ),
+            m.threads.to_string(),
+        ),
         (
             l("wall time", "looptijd"),
             format!("{} s", lang.number(m.wall_time_s, 1)),
@@ -449,7 +457,7 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
     .into_iter()
     .map(|(k, v)| vec![k.to_string(), v])
     .collect();
-    table(&mut h, l("Run", "Run"), &[], 2, &run);
+    table(&mut h, l("Run", "Doorrekening"), &[], 2, &run);
     let _ = writeln!(
         h,
         "<p class=\"subtitle\">{}</p>\n</body>\n</html>",
@@ -480,9 +488,10 @@ pub fn compare_report(f: &CompareFile, dir: &Path, lang: Lang) -> Result<(), Rep
         lang,
         &format!("{}: {}", l("Comparison", "Vergelijking"), names.join(" · ")),
         &format!(
-            "{} {} · seed {} · {}-{}",
+            "{} {} · {} {} · {}-{}",
             lang.number(f.draws as f64, 0),
             l("draws", "trekkingen"),
+            l("seed", "startgetal"),
             f.seed,
             f.first_year,
             f.last_year
@@ -513,9 +522,9 @@ pub fn compare_report(f: &CompareFile, dir: &Path, lang: Lang) -> Result<(), Rep
         &[
             l("scenario", "scenario"),
             l("description", "beschrijving"),
-            l("closure (median)", "gedicht (mediaan)"),
+            l("closure (median)", "ingelopen deel (mediaan)"),
             l("90% interval", "90%-interval"),
-            l("P(halved)", "P(gehalveerd)"),
+            l("P(halved)", "P(achterstand gehalveerd)"),
             l("P(ICR below limit)", "P(onder de ICR-norm)"),
             l("P(LTV above limit)", "P(boven de LTV-norm)"),
         ],
@@ -529,12 +538,18 @@ pub fn compare_report(f: &CompareFile, dir: &Path, lang: Lang) -> Result<(), Rep
             let d = &c.gap_closure_difference;
             vec![
                 format!("{} − {}", c.scenario, c.against),
-                format!("{} ± {}", pp(d.mean), pp(d.mcse)),
+                lang.pp_pm(d.mean, d.mcse),
                 interval(lang, pp(d.q05), pp(d.q95)),
                 pct(c.p_better.p),
-                pp(c.p_halved_difference.mean),
-                pp(c.p_breach_icr_difference.mean),
-                pp(c.p_breach_ltv_difference.mean),
+                lang.pp_pm(c.p_halved_difference.mean, c.p_halved_difference.mcse),
+                lang.pp_pm(
+                    c.p_breach_icr_difference.mean,
+                    c.p_breach_icr_difference.mcse,
+                ),
+                lang.pp_pm(
+                    c.p_breach_ltv_difference.mean,
+                    c.p_breach_ltv_difference.mcse,
+                ),
                 lang.eur_mln(c.realised_wijk_investment_difference_eur.mean),
                 if c.variance_reduction.factor.is_finite() {
                     format!("{}×", lang.number(c.variance_reduction.factor, 0))
@@ -549,10 +564,10 @@ pub fn compare_report(f: &CompareFile, dir: &Path, lang: Lang) -> Result<(), Rep
         l("Paired differences", "Verschillen per trekking"),
         &[
             l("comparison", "vergelijking"),
-            l("closure (mean ± SE)", "gedicht (gem. ± fout)"),
+            l("closure (mean ± SE)", "ingelopen deel (gem. ± MC-fout)"),
             l("90% of draws", "90% van de trekkingen"),
             l("P(better)", "P(beter)"),
-            l("P(halved)", "P(gehalveerd)"),
+            l("P(halved)", "P(achterstand gehalveerd)"),
             l("P(ICR below limit)", "P(onder de ICR-norm)"),
             l("P(LTV above limit)", "P(boven de LTV-norm)"),
             l(

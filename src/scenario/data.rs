@@ -16,7 +16,7 @@ pub const WIJK: &str = "wijk";
 pub const INZET: &str = "additionele_inzet_mln_per_jaar";
 /// Maximum project support, EUR per year.
 pub const SUBSIDIE: &str = "max_subsidie_eur_per_jaar";
-/// Optional size columns that replace the estimates of MODEL.md.
+/// Optional size columns that replace the reference model's estimates (docs/model.md).
 pub const SIZES: [&str; 3] = ["inwoners", "woningen", "corporatiewoningen"];
 /// Optional column naming the corporation that owns a wijk's corporation dwellings.
 pub const CORPORATIE: &str = "corporatie";

@@ -1,7 +1,7 @@
 //! The wijken, municipalities and corporations of a scenario, from its data tables.
 //!
 //! - **Wijken**: residents, dwellings and corporation dwellings from the table's optional
-//!   columns, else MODEL.md v2's per-wijk estimate (residents = commitment x
+//!   columns, else the reference model's per-wijk estimate (residents = commitment x
 //!   `total_population` / `total_commitment`, whatever rows the table holds); per indicator
 //!   the wijk's own start and city values when given, hence its own start gap and bounds.
 //! - **Corporations**: the rows of the optional corporations table, owning the corporation

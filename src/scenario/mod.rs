@@ -1,7 +1,7 @@
 //! Scenario files: parsed once, validated once, turned into typed structs the model reads.
 //!
 //! Loading goes raw -> resolved: [`raw`] mirrors the TOML; [`resolve`] fills in the defaults of
-//! MODEL.md, checks every value and collects every problem it finds (not just the first),
+//! the reference model (docs/model.md), checks every value and collects every problem it finds (not just the first),
 //! reads the wijk table ([`data`]) and builds the economy's Cholesky factor.
 
 pub mod data;

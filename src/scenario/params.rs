@@ -267,7 +267,7 @@ fn build_dist(d: &RawDist) -> Result<Param, String> {
 
 /// Builds the file form and the loader of a parameter group of [`crate::model::params`]: the
 /// raw (file) struct with every field optional, and `build`, which adds each field to the
-/// table with its default and domain (MODEL.md's defaults, in this one place).
+/// table with its default and domain (the reference model's defaults of docs/model.md, in this one place).
 macro_rules! param_group {
     (
         $name:ident, $raw:ident {

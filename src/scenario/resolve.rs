@@ -1,4 +1,4 @@
-//! Raw scenario -> validated [`Scenario`]: defaults of MODEL.md filled in, every value checked,
+//! Raw scenario -> validated [`Scenario`]: the reference model's defaults (docs/model.md) filled in, every value checked,
 //! every problem collected.
 
 use super::params::{Domain, GapParams, ParamTable, PropertyParams};
@@ -9,7 +9,7 @@ use crate::dist::DistSpec;
 use nalgebra::{Cholesky, Matrix4, SymmetricEigen};
 use sha2::{Digest, Sha256};
 
-/// MODEL.md defaults of the economy, in [`VARIABLES`] order.
+/// The reference model's defaults of the economy (docs/model.md), in [`VARIABLES`] order.
 const MEAN: [f64; 4] = [0.025, 0.035, 0.020, 0.055];
 const SD: [f64; 4] = [0.045, 0.006, 0.008, 0.008];
 const PERSISTENCE: [f64; 4] = [0.7, 0.85, 0.5, 0.8];
@@ -610,7 +610,7 @@ fn resolve_indicators(
     out
 }
 
-/// MODEL.md's defaults for the six indicators it names: (name, min, max, value weight).
+/// The reference model's defaults for its six indicators (docs/model.md): (name, min, max, value weight).
 const KNOWN_INDICATORS: [(&str, f64, f64, f64); 6] = [
     ("unemployment", 0.0, 100.0, 0.05),
     ("income", 0.0, f64::INFINITY, 0.05),

@@ -81,7 +81,7 @@ impl Output {
             ),
             Output::Breach => lang.t(
                 "a corporation breached a lender's limit (0/1)",
-                "een corporatie overschreed een norm van de borger (0/1)",
+                "een corporatie kwam onder de ICR-norm of boven de LTV-norm (0/1)",
             ),
         }
     }
@@ -108,7 +108,7 @@ impl Output {
             ),
             Output::Breach => lang.t(
                 "whether a corporation breached a limit",
-                "het al dan niet overschrijden van een norm door een corporatie",
+                "het al dan niet onder de ICR-norm of boven de LTV-norm komen van een corporatie",
             ),
         }
     }

@@ -157,10 +157,10 @@ pub fn write(ws: &mut Worksheet, r: &RunResults, lang: Lang) -> Result<(), XlsxE
             l("halved", "achterstand gehalveerd"),
             match lang {
                 Lang::En => format!(
-                    "The composite gap at the horizon is {halved} or less: at most half the starting gap is left."
+                    "The composite gap at the horizon is {halved} or less: at most half the starting gap is left. \"In some year up to {end}\" counts a gap that was halved (or closed) in any year, even if it widened again after: at least P(halved)."
                 ),
                 Lang::Nl => format!(
-                    "De samengestelde achterstand is aan het eind {halved} of minder: er is hooguit de helft van de achterstand bij de start over."
+                    "De samengestelde achterstand is aan het eind {halved} of minder: er is hooguit de helft van de achterstand bij de start over. \"In enig jaar t/m {end}\" telt ook een achterstand die in een eerder jaar gehalveerd (of ingelopen) was en daarna weer groeide: minstens P(achterstand gehalveerd)."
                 ),
             },
         ),

@@ -146,9 +146,24 @@ pub fn overall(r: &RunResults, lang: Lang) -> Table {
         &o.value_uplift_corporations_eur,
         Unit::EurMln,
     ));
+    let end = r.summary.last_year;
+    let ever = |en: &str, nl: &str| match lang {
+        Lang::En => format!("{en} in some year up to {end}"),
+        Lang::Nl => format!("{nl}, in enig jaar t/m {end}"),
+    };
+    let (ever_closed, ever_halved) = (
+        o.ever_closed(r.summary.draws),
+        o.ever_halved(r.summary.draws),
+    );
+    let (closed_label, halved_label) = (
+        ever("P(closed)", "P(ooit ingelopen)"),
+        ever("P(halved)", "P(ooit gehalveerd)"),
+    );
     for (label, p) in [
         (l("P(closed)", "P(achterstand ingelopen)"), &o.p_closed),
+        (closed_label.as_str(), &ever_closed),
         (l("P(halved)", "P(achterstand gehalveerd)"), &o.p_halved),
+        (halved_label.as_str(), &ever_halved),
         (
             l(
                 "P(a corporation in breach of a limit)",
@@ -344,13 +359,16 @@ fn yearly_variable(lang: Lang, variable: &str) -> (String, Unit) {
     (label.to_string(), unit)
 }
 
-/// One row per year, scope, name and variable: the mean and the 5-95% band.
+/// One row per year, place and variable: the mean and the 5-95% band; the places in their
+/// own columns, as in yearly.csv.
 pub fn yearly(r: &RunResults, lang: Lang) -> Table {
     let l = |en, nl| lang.t(en, nl);
     let header = strings(&[
         l("year", "jaar"),
         l("scope", "niveau"),
-        l("name", "naam"),
+        l("municipality", "gemeente"),
+        l("wijk", "wijk"),
+        l("corporation", "corporatie"),
         l("variable", "grootheid"),
         l("mean", "gemiddelde"),
         "q05",
@@ -369,23 +387,24 @@ pub fn yearly(r: &RunResults, lang: Lang) -> Table {
         .yearly
         .iter()
         .map(|y| {
-            let (scope, name) = match y.scope.as_str() {
-                "overall" => (
-                    l("overall", "totaal"),
-                    l(&y.name, "alle wijken").to_string(),
-                ),
-                "wijk" => (l("wijk", "wijk"), y.name.clone()),
-                "corporation" => (
-                    l("corporation", "corporatie"),
-                    lang.corporation(&y.name, sector_average(&y.name)),
-                ),
-                other => (other, y.name.clone()),
+            let scope = match y.scope.as_str() {
+                "overall" => l("overall (all wijken)", "totaal (alle wijken)"),
+                "wijk" => l("wijk", "wijk"),
+                "corporation" => l("corporation", "corporatie"),
+                other => other,
+            };
+            let corporation = if y.corporatie.is_empty() {
+                String::new()
+            } else {
+                lang.corporation(&y.corporatie, sector_average(&y.corporatie))
             };
             let (variable, unit) = yearly_variable(lang, &y.variable);
             let mut cells = vec![
                 Cell::Number(f64::from(y.year), Unit::Digits),
                 Cell::text(scope),
-                Cell::Text(name),
+                Cell::text(&y.gemeente),
+                Cell::text(&y.wijk),
+                Cell::Text(corporation),
                 Cell::Text(variable),
             ];
             cells.extend(
