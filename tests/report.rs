@@ -575,7 +575,7 @@ fn the_report_shows_every_input_readably() {
             (
                 "<h2>Invoer",
                 &[
-                    "Diepte van de gemeentelijke bezuiniging (aandeel van het budget)",
+                    "Omvang van de gemeentelijke bezuiniging (aandeel van het budget)",
                     "PERT(0,05; 0,10; 0,20)",
                     "Verhuurderheffing (aandeel van de WOZ-waarde per jaar)",
                     "vóór 2013: 0 · 2013: 0,00014 · 2014: 0,00381",

@@ -84,7 +84,7 @@ where
         ChartKind::Ltv => lang
             .t(
                 "Loan-to-value (LTV) per corporation",
-                "Loan-to-value (LTV) per corporatie",
+                "Schuld ten opzichte van de bezitswaarde (LTV) per corporatie",
             )
             .to_string(),
         ChartKind::ClosureByYear => lang
@@ -698,7 +698,7 @@ where
             (lang.t("median", "mediaan").into(), Mark::Line(BLUE)),
             (
                 if ratio == Ratio::Icr {
-                    lang.t("lenders' minimum ICR", "minimale ICR van de financiers")
+                    lang.t("lenders' minimum ICR", "ICR-norm van de financiers")
                 } else {
                     lang.t("lenders' maximum LTV", "maximale LTV van de financiers")
                 }

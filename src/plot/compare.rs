@@ -415,7 +415,7 @@ where
     ];
     if f.icr_limit.is_some() {
         items.push((
-            lang.t("lenders' minimum", "minimum van de financiers")
+            lang.t("lenders' minimum", "ICR-norm van de financiers")
                 .into(),
             Mark::Line(BLACK),
         ));

@@ -212,9 +212,9 @@ const PARAMETERS: &[(&str, &str, &str, &str, &str)] = &[
     ("indicators.cyclical", "effect of the business cycle", "effect van de conjunctuur", "per unit of national unemployment", "per eenheid landelijke werkloosheid"),
     ("indicators.sigma", "yearly noise", "jaarlijkse ruis", "g per year", "g per jaar"),
     ("municipalities.budget_per_resident", "Municipal budget per resident", "Gemeentelijk budget per inwoner", "EUR", "EUR"),
-    ("municipalities.cut_depth", "Depth of the municipal cut", "Diepte van de gemeentelijke bezuiniging", "share of the budget", "aandeel van het budget"),
+    ("municipalities.cut_depth", "Depth of the municipal cut", "Omvang van de gemeentelijke bezuiniging", "share of the budget", "aandeel van het budget"),
     ("municipalities.cut_start", "First year of the municipal cut", "Eerste jaar van de gemeentelijke bezuiniging", "", ""),
-    ("municipalities.cut_ramp", "Phase-in of the municipal cut", "Ingroei van de gemeentelijke bezuiniging", "years", "jaar"),
+    ("municipalities.cut_ramp", "Phase-in of the municipal cut", "Ingroeiperiode van de gemeentelijke bezuiniging", "years", "jaar"),
     ("corporations.rent", "Rent per dwelling", "Huur per woning", "EUR per year", "EUR per jaar"),
     ("corporations.operating_cost", "Operating cost per dwelling", "Beheerkosten per woning", "EUR per year", "EUR per jaar"),
     ("corporations.maintenance", "Maintenance per dwelling", "Onderhoud per woning", "EUR per year", "EUR per jaar"),
@@ -391,7 +391,7 @@ mod tests {
             (
                 Lang::Nl,
                 "municipalities.overrides.Den Haag.cut_depth",
-                "Diepte van de gemeentelijke bezuiniging, Den Haag (aandeel van het budget)",
+                "Omvang van de gemeentelijke bezuiniging, Den Haag (aandeel van het budget)",
             ),
             (
                 Lang::En,

@@ -372,8 +372,8 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
         &[
             l("corporation", "corporatie"),
             l("dwellings in the wijken", "woningen in de wijken"),
-            l("min ICR (median)", "min. ICR (mediaan)"),
-            l("max LTV (median)", "max. LTV (mediaan)"),
+            l("min ICR (median)", "laagste ICR (mediaan)"),
+            l("max LTV (median)", "hoogste LTV (mediaan)"),
             l("P(ICR below limit)", "P(onder de ICR-norm)"),
             l("P(LTV above limit)", "P(boven de LTV-norm)"),
             l(
@@ -445,7 +445,7 @@ pub fn html(r: &RunResults, charts: &[RenderedChart], lang: Lang) -> String {
             m.threads.to_string(),
         ),
         (
-            l("wall time", "looptijd"),
+            l("wall time", "rekentijd"),
             format!("{} s", lang.number(m.wall_time_s, 1)),
         ),
         (
@@ -498,7 +498,7 @@ pub fn compare_report(f: &CompareFile, dir: &Path, lang: Lang) -> Result<(), Rep
         ),
         l(
             "Every scenario sees the same draws (common random numbers), so differences are measured draw by draw.",
-            "Elk scenario ziet dezelfde trekkingen (gemeenschappelijke toevalsgetallen): verschillen zijn per trekking gemeten.",
+            "Alle scenario's zijn doorgerekend met dezelfde trekkingen (gemeenschappelijke toevalsgetallen): verschillen zijn per trekking gemeten.",
         ),
     );
     let scenarios: Vec<Vec<String>> = f

@@ -141,7 +141,7 @@ pub fn sensitivity_report(s: &Sensitivity, dir: &Path, lang: Lang) -> Result<(),
         lang,
         &format!(
             "{} {}",
-            lang.t("What drives the outcomes of", "Wat de uitkomsten bepaalt van"),
+            lang.t("What drives the outcomes of", "Wat bepaalt de uitkomsten van"),
             s.scenario
         ),
         &format!(

@@ -127,7 +127,7 @@ pub fn write(ws: &mut Worksheet, r: &RunResults, lang: Lang) -> Result<(), XlsxE
                     "A wijk's gaps to its city's average on the indicators, weighted into one measure: 100% = as far behind as at the start ({start}), 0% = at the city average. Several wijken together are weighted by residents."
                 ),
                 Lang::Nl => format!(
-                    "De achterstanden van een wijk op de indicatoren ten opzichte van het stadsgemiddelde, gewogen tot één maat: 100% = even ver achter als bij de start ({start}), 0% = op het stadsgemiddelde. Voor meer wijken samen wordt naar inwoners gewogen."
+                    "De achterstanden van een wijk op de indicatoren ten opzichte van het stadsgemiddelde, gewogen tot één maat: 100% = even ver achter als bij de start ({start}), 0% = op het stadsgemiddelde. Voor meerdere wijken samen wordt naar inwoners gewogen."
                 ),
             },
         ),
