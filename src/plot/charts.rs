@@ -700,7 +700,7 @@ where
                 if ratio == Ratio::Icr {
                     lang.t("lenders' minimum ICR", "ICR-norm van de financiers")
                 } else {
-                    lang.t("lenders' maximum LTV", "maximale LTV van de financiers")
+                    lang.t("lenders' maximum LTV", "LTV-norm van de financiers")
                 }
                 .into(),
                 Mark::Line(VERMILLION),
