@@ -51,20 +51,47 @@ pub fn quantile_unsorted(values: &mut [f64], p: f64) -> f64 {
 /// of chunks were merged: across threads, or shards run on other machines. The reference
 /// (the middle of the quantity's histogram range) keeps the final M2 = S2 - S1^2 / n free of
 /// cancellation.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Moments {
     reference: f64,
     /// Draws pushed since the last seal (Welford).
     open_n: u64,
     open_mean: f64,
     open_m2: f64,
-    sealed_n: u64,
-    s1: ExactSum,
-    s2: ExactSum,
     #[serde(with = "extreme::min")]
     min: f64,
     #[serde(with = "extreme::max")]
     max: f64,
+    /// The exact sums of what was sealed; absent until a merge, so that the moments a chunk
+    /// pushes its draws into stay small (they are touched for every draw).
+    sealed: Option<Box<Sealed>>,
+}
+
+/// The exact part of [`Moments`]: count and sums about the reference.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct Sealed {
+    n: u64,
+    s1: ExactSum,
+    s2: ExactSum,
+}
+
+impl Sealed {
+    /// Adds `n` draws of mean `mean` and sum of squared deviations `m2`, about `reference`.
+    fn add_open(&mut self, n: u64, mean: f64, m2: f64, reference: f64) {
+        if n == 0 {
+            return;
+        }
+        let (nf, d) = (n as f64, mean - reference);
+        self.s1.add(nf * d);
+        self.s2.add(m2 + nf * d * d);
+        self.n += n;
+    }
+
+    fn add(&mut self, o: &Sealed) {
+        self.s1.add_exact(&o.s1);
+        self.s2.add_exact(&o.s2);
+        self.n += o.n;
+    }
 }
 
 /// The extremes of no values (+inf for the minimum, -inf for the maximum) written as null,
@@ -116,11 +143,9 @@ impl Moments {
             open_n: 0,
             open_mean: 0.0,
             open_m2: 0.0,
-            sealed_n: 0,
-            s1: ExactSum::default(),
-            s2: ExactSum::default(),
             min: f64::INFINITY,
             max: f64::NEG_INFINITY,
+            sealed: None,
         }
     }
 
@@ -133,61 +158,52 @@ impl Moments {
         self.max = self.max.max(x);
     }
 
-    /// Moves the pushed draws into the exact sums.
-    fn seal(&mut self) {
-        if self.open_n == 0 {
-            return;
-        }
-        let n = self.open_n as f64;
-        let d = self.open_mean - self.reference;
-        self.s1.add(n * d);
-        self.s2.add(self.open_m2 + n * d * d);
-        self.sealed_n += self.open_n;
-        (self.open_n, self.open_mean, self.open_m2) = (0, 0.0, 0.0);
-    }
-
     pub fn merge(&mut self, o: &Moments) {
         assert!(
             self.reference == o.reference,
             "merging moments about different references"
         );
-        let mut o = *o;
-        o.seal();
-        self.seal();
-        self.s1.add_exact(&o.s1);
-        self.s2.add_exact(&o.s2);
-        self.sealed_n += o.sealed_n;
+        let r = self.reference;
+        let sealed = self.sealed.get_or_insert_with(Box::default);
+        // This one's pushed draws, then the other's sums and pushed draws: exact, so the
+        // order does not matter.
+        sealed.add_open(self.open_n, self.open_mean, self.open_m2, r);
+        (self.open_n, self.open_mean, self.open_m2) = (0, 0.0, 0.0);
+        if let Some(os) = &o.sealed {
+            sealed.add(os);
+        }
+        sealed.add_open(o.open_n, o.open_mean, o.open_m2, r);
         self.min = self.min.min(o.min);
         self.max = self.max.max(o.max);
     }
 
-    /// The sealed copy: every draw in the exact sums.
-    fn total(&self) -> Moments {
-        let mut t = *self;
-        t.seal();
+    /// Every draw in the exact sums.
+    fn total(&self) -> Sealed {
+        let mut t = self.sealed.as_deref().copied().unwrap_or_default();
+        t.add_open(self.open_n, self.open_mean, self.open_m2, self.reference);
         t
     }
 
     pub fn n(&self) -> u64 {
-        self.sealed_n + self.open_n
+        self.sealed.as_ref().map_or(0, |s| s.n) + self.open_n
     }
 
     pub fn mean(&self) -> f64 {
         let t = self.total();
-        if t.sealed_n == 0 {
+        if t.n == 0 {
             return 0.0;
         }
-        t.reference + t.s1.to_f64() / t.sealed_n as f64
+        self.reference + t.s1.to_f64() / t.n as f64
     }
 
     /// Sum of squared deviations from the mean.
     fn m2(&self) -> f64 {
         let t = self.total();
-        if t.sealed_n == 0 {
+        if t.n == 0 {
             return 0.0;
         }
         let s1 = t.s1.to_f64();
-        (t.s2.to_f64() - s1 * s1 / t.sealed_n as f64).max(0.0)
+        (t.s2.to_f64() - s1 * s1 / t.n as f64).max(0.0)
     }
 
     pub fn min(&self) -> f64 {
