@@ -23,6 +23,69 @@ fn source(lang: Lang, s: Source) -> &'static str {
     }
 }
 
+/// An input's readable name, with its key: "Weglek door verhuizende stijgers (gaps.leak)".
+fn input_label(lang: Lang, name: &str, source: Source) -> String {
+    let readable = match source {
+        Source::Parameter => lang.parameter_name(name),
+        Source::Economy => {
+            let economy = [
+                (
+                    "economy.mean_house_price_growth",
+                    "Mean house-price growth",
+                    "Gemiddelde groei van de huizenprijzen",
+                ),
+                (
+                    "economy.mean_interest",
+                    "Mean interest on new loans",
+                    "Gemiddelde rente op nieuwe leningen",
+                ),
+                (
+                    "economy.mean_inflation",
+                    "Mean inflation",
+                    "Gemiddelde inflatie",
+                ),
+                (
+                    "economy.mean_unemployment",
+                    "Mean national unemployment",
+                    "Gemiddelde landelijke werkloosheid",
+                ),
+                (
+                    "economy.max_unemployment",
+                    "Highest national unemployment",
+                    "Hoogste landelijke werkloosheid",
+                ),
+                (
+                    "economy.min_house_price_growth",
+                    "Lowest yearly house-price growth",
+                    "Laagste jaarlijkse groei van de huizenprijzen",
+                ),
+                (
+                    "economy.max_interest",
+                    "Highest interest on new loans",
+                    "Hoogste rente op nieuwe leningen",
+                ),
+            ];
+            economy
+                .iter()
+                .find(|e| e.0 == name)
+                .map_or(name.to_string(), |e| lang.t(e.1, e.2).to_string())
+        }
+        Source::Multiplier => format!(
+            "{}: {}",
+            lang.t(
+                "Mean effect multiplier",
+                "Gemiddelde effectvermenigvuldiger"
+            ),
+            lang.indicator(name.trim_start_matches("wijk_multiplier."))
+        ),
+    };
+    if readable == name {
+        name.to_string()
+    } else {
+        format!("{readable} ({name})")
+    }
+}
+
 /// The words above the table: what was asked, what the box holds, which limits matter.
 fn sentences(f: &DiscoverFile, lang: Lang) -> Vec<String> {
     let b = f.chosen_box();
@@ -134,7 +197,7 @@ pub fn discover_report(f: &DiscoverFile, dir: &Path, lang: Lang) -> Result<(), R
         .map(|l| {
             let input = f.inputs.iter().find(|i| i.name == l.input);
             vec![
-                l.input.clone(),
+                input.map_or(l.input.clone(), |i| input_label(lang, &i.name, i.source)),
                 input.map_or(String::new(), |i| {
                     format!("{} – {}", num(i.min), num(i.max))
                 }),
@@ -225,7 +288,7 @@ pub fn discover_report(f: &DiscoverFile, dir: &Path, lang: Lang) -> Result<(), R
         .iter()
         .map(|i| {
             vec![
-                i.name.clone(),
+                input_label(lang, &i.name, i.source),
                 source(lang, i.source).into(),
                 num(i.min),
                 num(i.max),
