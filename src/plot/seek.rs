@@ -23,11 +23,6 @@ pub fn render(f: &SeekFile, lang: Lang) -> Result<RenderedChart, PlotError> {
     render_drawing(&Chart(f, lang), (1200, 760), "seek".into())
 }
 
-/// Decimals that tell the lever's values apart over its range.
-fn decimals(f: &SeekFile) -> usize {
-    (-(f.hi - f.lo).log10() + 4.0).clamp(0.0, 8.0) as usize
-}
-
 fn figure(lang: Lang, f: &SeekFile, y: f64) -> String {
     if f.share {
         lang.pct(y, if y.abs() < 0.1 { 2 } else { 1 })
@@ -45,7 +40,7 @@ fn target(f: &SeekFile, lang: Lang) -> String {
 }
 
 fn title(f: &SeekFile, lang: Lang) -> (String, bool) {
-    let d = decimals(f);
+    let d = crate::seek::lever_decimals(f);
     let target = target(f, lang);
     let x = |v: f64| lang.number(v, d);
     let lever = mid_sentence(&lang.parameter_name(&f.lever));

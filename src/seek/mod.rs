@@ -263,8 +263,13 @@ pub fn show(x: f64, share: bool) -> String {
 
 /// A lever value for the terminal, with digits enough for the range.
 pub fn show_x(f: &SeekFile, x: f64) -> String {
-    let digits = (-(f.hi - f.lo).log10() + 4.0).clamp(0.0, 8.0) as usize;
+    let digits = lever_decimals(f);
     format!("{x:.digits$}")
+}
+
+/// Decimals that tell lever values apart over the range (a ten-thousandth of it).
+pub fn lever_decimals(f: &SeekFile) -> usize {
+    (-(f.hi - f.lo).log10() + 4.0).clamp(0.0, 8.0) as usize
 }
 
 fn notes(f: &SeekFile) -> Vec<String> {
