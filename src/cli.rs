@@ -72,6 +72,9 @@ enum Command {
     /// Redraw the charts, report.html and summary.xlsx of a finished run from its files, and
     /// say what was written.
     Report(ReportArgs),
+    /// The what-if page: a local web server whose levers re-run the scenario on the same
+    /// draws and redraw its charts while you watch.
+    Serve(ServeArgs),
     /// List the scenarios in a folder with their descriptions.
     List {
         /// The folder of scenario files.
@@ -154,6 +157,32 @@ struct RunArgs {
     shard: Option<crate::shard::Shard>,
     #[command(flatten)]
     present: PresentArgs,
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// Scenario file whose levers the page moves.
+    #[arg(default_value = "scenarios/baseline.toml")]
+    scenario: PathBuf,
+    /// Draws per what-if (each change re-runs them); default 2,000.
+    #[arg(short = 'n', long, value_parser = count::<u64>, default_value = "2000")]
+    draws: u64,
+    /// Seed (default: the scenario's run.seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
+    threads: usize,
+    /// Port (0: any free port).
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// Address to listen on. The default, 127.0.0.1, lets only this computer in; another
+    /// address lets in whoever can reach it (the page has no login).
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Language of the page when its address does not say (?lang=nl).
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    lang: Lang,
 }
 
 #[derive(clap::Args)]
@@ -437,6 +466,7 @@ pub fn main() -> ExitCode {
         Command::Sensitivity(args) => sensitivity(args, &cancel),
         Command::Seek(args) => seek(args, &cancel),
         Command::Merge(args) => merge(args, &cancel),
+        Command::Serve(args) => serve(args, &cancel),
         Command::Discover(args) => discover(args, &cancel),
         Command::Evaluate(args) => evaluate(args, &cancel),
         Command::Report(args) => report(args),
@@ -1024,6 +1054,53 @@ fn write_results(
             .context("cannot draw the charts and report")?;
     }
     Ok(summary)
+}
+
+/// `serve`: loads and runs the scenario once, then serves the what-if page until Ctrl-C.
+fn serve(args: ServeArgs, cancel: &Cancel) -> anyhow::Result<()> {
+    use crate::serve::whatif::WhatIf;
+    if args.draws == 0 {
+        anyhow::bail!("--draws: give at least 1 draw");
+    }
+    let threads = effective_threads(args.threads);
+    let started = Instant::now();
+    let whatif = WhatIf::new(&args.scenario, args.draws, args.seed, args.threads, cancel)?;
+    let seconds = started.elapsed().as_secs_f64();
+    for w in &whatif.loaded.warnings {
+        eprintln!("warning: {}: {}", w.path, w.message);
+    }
+    let addr = std::net::SocketAddr::new(args.bind, args.port);
+    let name = whatif.loaded.name.clone();
+    let (draws, seed) = (whatif.draws, whatif.seed);
+    crate::serve::serve(whatif, addr, args.lang, cancel.clone(), |bound| {
+        let host = if bound.ip().is_unspecified() {
+            "127.0.0.1".to_string()
+        } else {
+            bound.ip().to_string()
+        };
+        let url = if bound.is_ipv6() {
+            format!("http://[{host}]:{}/", bound.port())
+        } else {
+            format!("http://{host}:{}/", bound.port())
+        };
+        println!("{url}");
+        eprintln!(
+            "wijksim what-if page for {name}: {} draws (seed {seed}) per change, {threads} threads; the loaded scenario ran in {seconds:.2} s.",
+            crate::plot::Lang::En.number(draws as f64, 0)
+        );
+        if bound.ip().is_loopback() {
+            eprintln!(
+                "Listening on {bound} only: this computer can open it, no other can. Ctrl-C stops."
+            );
+        } else {
+            eprintln!(
+                "Listening on {bound}: anyone who can reach this address can use the page (it has no login). Ctrl-C stops."
+            );
+        }
+        let _ = std::io::Write::flush(&mut std::io::stdout());
+    })?;
+    eprintln!("stopped");
+    Ok(())
 }
 
 /// `run --shard I/N`: the shard's draws into `--out`/shard.json.

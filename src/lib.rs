@@ -30,6 +30,7 @@ pub mod scenario;
 pub mod schedule;
 pub mod seek;
 pub mod sensitivity;
+pub mod serve;
 pub mod shard;
 pub mod stats;
 pub mod sweep;

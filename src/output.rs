@@ -325,7 +325,12 @@ pub fn summary(sc: &Scenario, a: &Aggregate) -> SummaryFile {
 /// in every file: `gemeente` and `wijk` for a wijk, `gemeente` and `corporatie` for a
 /// corporation, all three empty for the overall rows.
 pub fn write_yearly(path: &Path, sc: &Scenario, a: &Aggregate) -> io::Result<()> {
-    write_atomic(path, |w| {
+    write_atomic(path, |w| yearly_csv(w, sc, a))
+}
+
+/// yearly.csv's content (see [`write_yearly`]) into `w`.
+pub fn yearly_csv(w: impl Write, sc: &Scenario, a: &Aggregate) -> io::Result<()> {
+    {
         let mut csv = csv::Writer::from_writer(w);
         csv.write_record(YEARLY_COLUMNS)?;
         let l = &a.layout;
@@ -375,7 +380,7 @@ pub fn write_yearly(path: &Path, sc: &Scenario, a: &Aggregate) -> io::Result<()>
             }
         }
         csv.flush()
-    })
+    }
 }
 
 /// The header of yearly.csv.

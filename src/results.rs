@@ -80,15 +80,8 @@ impl RunResults {
             .map_err(|e| fail("summary.json", format!("not a wijksim summary: {e}")))?;
         let meta: Meta = serde_json::from_str(&read("meta.json")?)
             .map_err(|e| fail("meta.json", format!("not a wijksim meta file: {e}")))?;
-        let text = read("yearly.csv")?;
-        let yearly = csv::Reader::from_reader(text.as_bytes())
-            .deserialize()
-            .enumerate()
-            .map(|(i, r)| {
-                r.map(YearlyRow::with_places)
-                    .map_err(|e| fail("yearly.csv", format!("row {}: {e}", i + 2)))
-            })
-            .collect::<Result<Vec<YearlyRow>, _>>()?;
+        let yearly =
+            parse_yearly(&read("yearly.csv")?).map_err(|message| fail("yearly.csv", message))?;
         let scenario = match std::fs::read_to_string(dir.join("scenario.json")) {
             Ok(t) => Some(
                 serde_json::from_str(&t)
@@ -120,6 +113,21 @@ impl RunResults {
         rows.sort_by_key(|r| r.year);
         rows
     }
+}
+
+/// The rows of a yearly.csv text.
+///
+/// # Errors
+/// A malformed row, with its line number.
+pub fn parse_yearly(text: &str) -> Result<Vec<YearlyRow>, String> {
+    csv::Reader::from_reader(text.as_bytes())
+        .deserialize()
+        .enumerate()
+        .map(|(i, r)| {
+            r.map(YearlyRow::with_places)
+                .map_err(|e| format!("row {}: {e}", i + 2))
+        })
+        .collect()
 }
 
 /// Whose a row of yearly.csv is.

@@ -145,3 +145,210 @@ fn report_renders_in_headless_chromium_in_english_and_dutch() {
         std::fs::copy(&nl, dest.with_file_name(format!("{stem}_nl{ext}"))).unwrap();
     }
 }
+
+mod common;
+
+/// The what-if page in headless Chromium, driven over the DevTools protocol: loads, moves a
+/// lever with the keyboard, waits for the charts to change, checks that the headline equals
+/// `wijksim run` of the scenario the page downloads, and takes a screenshot. Returns the
+/// screenshot's path.
+fn check_what_if_page(dir: &Path, lang: &str) -> std::path::PathBuf {
+    use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
+    use headless_chrome::{Browser, LaunchOptions};
+    use std::ffi::OsStr;
+    use std::time::{Duration, Instant};
+
+    // The baseline and its table in a folder of their own: the downloaded scenario goes
+    // beside it, as the page tells its users.
+    let folder = dir.join(format!("scenarios_{lang}"));
+    std::fs::create_dir_all(folder.join("data")).unwrap();
+    std::fs::copy("scenarios/baseline.toml", folder.join("baseline.toml")).unwrap();
+    std::fs::copy(
+        "scenarios/data/aandachtswijken.csv",
+        folder.join("data/aandachtswijken.csv"),
+    )
+    .unwrap();
+    let server = common::server::Server::start(&folder.join("baseline.toml"), &["--lang", lang]);
+
+    let bin = std::env::var("CHROMIUM").unwrap_or_else(|_| "chromium".into());
+    let bin = which(&bin);
+    let flags = [
+        "--disable-gpu",
+        "--hide-scrollbars",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ];
+    let browser = Browser::new(
+        LaunchOptions::default_builder()
+            .path(Some(bin))
+            .sandbox(false)
+            .window_size(Some((1400, 2400)))
+            .idle_browser_timeout(Duration::from_secs(300))
+            .args(flags.iter().map(OsStr::new).collect())
+            .build()
+            .unwrap(),
+    )
+    .expect("headless Chromium starts (install Debian's chromium)");
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(60));
+    tab.navigate_to(&server.url).unwrap();
+    tab.wait_until_navigated().unwrap();
+    let eval = |js: &str| -> serde_json::Value {
+        tab.evaluate(js, true)
+            .unwrap_or_else(|e| panic!("{js}: {e}"))
+            .value
+            .unwrap_or(serde_json::Value::Null)
+    };
+    let wait_for = |what: &str, js: &str| {
+        let started = Instant::now();
+        while eval(js) != serde_json::Value::Bool(true) {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "{lang}: waited a minute for {what}; the page says: {}",
+                eval("document.getElementById('status').textContent")
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    wait_for(
+        "the first run",
+        "document.body.dataset.state === 'done' && document.querySelectorAll('#charts svg').length === 5",
+    );
+    assert_eq!(eval("document.documentElement.lang"), lang);
+    let first_run = eval("document.body.dataset.run");
+    let chart = "document.getElementById('chart-closure_distribution').innerHTML";
+    let before = eval(chart);
+
+    // Move the municipal budget up ten steps with the keyboard, as a user would.
+    tab.wait_for_element("#input-budget_per_resident")
+        .unwrap()
+        .focus()
+        .unwrap();
+    for _ in 0..10 {
+        tab.press_key("ArrowRight").unwrap();
+    }
+    wait_for(
+        "the charts to change",
+        &format!(
+            "document.body.dataset.state === 'done' && document.body.dataset.run !== {first_run} && {chart} !== {}",
+            serde_json::to_string(&before).unwrap()
+        ),
+    );
+    let last = eval("JSON.stringify(window.wijksim.page.last)");
+    let last: serde_json::Value = serde_json::from_str(last.as_str().unwrap()).unwrap();
+    assert_eq!(
+        last["changes"].as_array().unwrap().len(),
+        1,
+        "{}",
+        last["changes"]
+    );
+    assert!(
+        last["changes"][0].as_str().unwrap().contains("200"),
+        "{}",
+        last["changes"][0]
+    );
+    assert_eq!(
+        eval("document.getElementById('lever-budget_per_resident').classList.contains('changed')"),
+        true
+    );
+    let shown = eval("document.getElementById('headline').textContent");
+    let shown = shown.as_str().unwrap();
+    for word in match lang {
+        "nl" => ["Inloop van de achterstand", "Verschil"],
+        _ => ["Gap closure", "Difference"],
+    } {
+        assert!(
+            shown.contains(word),
+            "{lang}: the headline lacks {word:?}: {shown}"
+        );
+    }
+
+    // The scenario the page offers, run by `wijksim run`: the same figures, bit for bit.
+    let file = eval("window.wijksim.download('/api/scenario').then((f) => JSON.stringify(f))");
+    let file: serde_json::Value = serde_json::from_str(file.as_str().unwrap()).unwrap();
+    assert_eq!(file["name"], "baseline_whatif.toml");
+    let path = folder.join("baseline_whatif.toml");
+    std::fs::write(&path, file["text"].as_str().unwrap()).unwrap();
+    let out = dir.join(format!("whatif_run_{lang}"));
+    let status = Command::new(env!("CARGO_BIN_EXE_wijksim"))
+        .args(["run", "--no-charts", "-q", "--out"])
+        .arg(&out)
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let o = &summary["overall"];
+    let run = [
+        o["gap_closure"]["mean"].as_f64().unwrap(),
+        o["p_halved"]["p"].as_f64().unwrap(),
+        o["p_breach_icr"]["p"].as_f64().unwrap(),
+        o["p_breach_ltv"]["p"].as_f64().unwrap(),
+    ];
+    let figures = last["headline"]["figures"].as_array().unwrap();
+    for (f, r) in figures.iter().zip(run) {
+        assert_eq!(
+            f["whatif"].as_f64().unwrap().to_bits(),
+            r.to_bits(),
+            "{lang}: {} on the page {} but `wijksim run` {r}",
+            f["key"],
+            f["whatif"]
+        );
+    }
+
+    let png = tab
+        .capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true)
+        .unwrap();
+    let shot = dir.join(format!("serve_{lang}.png"));
+    std::fs::write(&shot, &png).unwrap();
+    let decoder = png::Decoder::new(std::io::Cursor::new(png));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert!(info.width >= 1000 && info.height >= 1000, "{info:?}");
+    let channels = info.color_type.samples();
+    let inked = buf[..info.buffer_size()]
+        .chunks(channels)
+        .filter(|p| p[..3].iter().any(|&v| v < 200))
+        .count() as f64;
+    let share = inked / f64::from(info.width * info.height);
+    assert!(
+        share > 0.03,
+        "{lang}: the screenshot is nearly blank ({share:.3})"
+    );
+    shot
+}
+
+/// The path of a program on PATH (or the path given).
+fn which(bin: &str) -> std::path::PathBuf {
+    if bin.contains('/') {
+        return bin.into();
+    }
+    std::env::var_os("PATH")
+        .and_then(|p| {
+            std::env::split_paths(&p)
+                .map(|d| d.join(bin))
+                .find(|f| f.is_file())
+        })
+        .unwrap_or_else(|| panic!("{bin} is not on PATH (install Debian's chromium)"))
+}
+
+#[test]
+#[ignore = "needs headless Chromium; CI runs it"]
+fn the_what_if_page_works_in_headless_chromium_in_english_and_dutch() {
+    let dir = tempfile::tempdir().unwrap();
+    let en = check_what_if_page(dir.path(), "en");
+    let nl = check_what_if_page(dir.path(), "nl");
+    // CI keeps them: WIJKSIM_SERVE_SCREENSHOTS names the folder.
+    if let Ok(dest) = std::env::var("WIJKSIM_SERVE_SCREENSHOTS") {
+        let dest = std::path::PathBuf::from(dest);
+        std::fs::create_dir_all(&dest).unwrap();
+        for shot in [en, nl] {
+            std::fs::copy(&shot, dest.join(shot.file_name().unwrap())).unwrap();
+        }
+    }
+}

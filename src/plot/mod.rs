@@ -128,25 +128,44 @@ pub fn register_fonts() {
     });
 }
 
+/// One of a run's charts, drawable on any backend.
+struct RunChart<'a>(ChartKind, &'a RunResults, Lang);
+
+impl Drawing for RunChart<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> charts::DrawResult<String>
+    where
+        DB::ErrorType: 'static,
+    {
+        charts::draw(self.0, root, self.1, self.2)
+    }
+}
+
 /// Draws `kind` as SVG and PNG.
 ///
 /// # Errors
 /// A drawing error from plotters, or PNG encoding.
 pub fn render(kind: ChartKind, r: &RunResults, lang: Lang) -> Result<RenderedChart, PlotError> {
-    struct Run<'a>(ChartKind, &'a RunResults, Lang);
-    impl Drawing for Run<'_> {
-        fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> charts::DrawResult<String>
-        where
-            DB::ErrorType: 'static,
-        {
-            charts::draw(self.0, root, self.1, self.2)
-        }
-    }
     render_drawing(
-        &Run(kind, r, lang),
+        &RunChart(kind, r, lang),
         kind.size(r),
         kind.file_stem().to_string(),
     )
+}
+
+/// Draws `kind` as SVG only, without the PNG (`png` is empty): for the what-if page, which
+/// redraws its charts on every change and shows only the SVG.
+///
+/// # Errors
+/// A drawing error from plotters.
+pub fn render_svg(kind: ChartKind, r: &RunResults, lang: Lang) -> Result<RenderedChart, PlotError> {
+    let stem = kind.file_stem().to_string();
+    let (svg, title) = draw_svg(&RunChart(kind, r, lang), kind.size(r), &stem)?;
+    Ok(RenderedChart {
+        stem,
+        title,
+        svg,
+        png: vec![],
+    })
 }
 
 /// A chart that can be drawn on any plotters backend; returns its title.
@@ -162,17 +181,10 @@ pub(crate) fn render_drawing(
     (w, h): (u32, u32),
     stem: String,
 ) -> Result<RenderedChart, PlotError> {
-    register_fonts();
+    let (svg, title) = draw_svg(d, (w, h), &stem)?;
     let fail = |message: String| PlotError::Draw {
         chart: stem.clone(),
         message,
-    };
-    let mut svg = String::new();
-    let title = {
-        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-        let title = d.draw(&root).map_err(|e| fail(e.to_string()))?;
-        root.present().map_err(|e| fail(e.to_string()))?;
-        title
     };
     let mut rgb = vec![0u8; (w * h * 3) as usize];
     {
@@ -187,6 +199,27 @@ pub(crate) fn render_drawing(
         svg,
         png,
     })
+}
+
+/// Draws `d` at `size` as an SVG document; returns it and the chart's title.
+fn draw_svg(
+    d: &impl Drawing,
+    (w, h): (u32, u32),
+    stem: &str,
+) -> Result<(String, String), PlotError> {
+    register_fonts();
+    let fail = |message: String| PlotError::Draw {
+        chart: stem.to_string(),
+        message,
+    };
+    let mut svg = String::new();
+    let title = {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        let title = d.draw(&root).map_err(|e| fail(e.to_string()))?;
+        root.present().map_err(|e| fail(e.to_string()))?;
+        title
+    };
+    Ok((svg, title))
 }
 
 /// Draws every chart into `dir/charts/` (`<stem>.svg` and `<stem>.png`, each written

@@ -369,8 +369,34 @@ pub fn load_fitted(
     load_inner(path, &set, &locations)
 }
 
+/// Like [`load`], for a scenario document that is not a file (yet): `path` is where it
+/// would be, so that `extends` and the data paths are found relative to its folder. Used by
+/// the what-if page, whose lever settings go through the same validation as a file.
+///
+/// # Errors
+/// As [`load`].
+pub fn load_text(path: &Path, text: String) -> Result<Scenario, ScenarioError> {
+    load_document(path, text, &[], &[])
+}
+
 fn load_inner(
     path: &Path,
+    set: &[(String, f64)],
+    locations: &[(String, f64)],
+) -> Result<Scenario, ScenarioError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
+        file: path.to_path_buf(),
+        problems: vec![Problem {
+            path: "(file)".into(),
+            message: format!("cannot read the scenario file: {e}"),
+        }],
+    })?;
+    load_document(path, text, set, locations)
+}
+
+fn load_document(
+    path: &Path,
+    text: String,
     set: &[(String, f64)],
     locations: &[(String, f64)],
 ) -> Result<Scenario, ScenarioError> {
@@ -378,12 +404,6 @@ fn load_inner(
         file: path.to_path_buf(),
         problems,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        fail(vec![Problem {
-            path: "(file)".into(),
-            message: format!("cannot read the scenario file: {e}"),
-        }])
-    })?;
     let original = text.clone();
     let text = inherit(path, text).map_err(|p| fail(vec![p]))?;
     let text = if set.is_empty() {
@@ -437,12 +457,12 @@ fn load_inner(
     }
 }
 
-/// The number at dotted `key` of the scenario at `path` after inheritance, if there is one
-/// (`corporations.defaults.commitment.2011`; an indicator's keys by its name).
+/// The document of the scenario at `path` after inheritance (`extends` merged in), or
+/// `None` when it is not valid TOML (which [`load`] reports with its location).
 ///
 /// # Errors
 /// A file that cannot be read or merged.
-pub fn value_at(path: &Path, key: &str) -> Result<Option<f64>, ScenarioError> {
+pub fn merged(path: &Path) -> Result<Option<toml::Table>, ScenarioError> {
     let fail = |p: Problem| ScenarioError {
         file: path.to_path_buf(),
         problems: vec![p],
@@ -454,7 +474,16 @@ pub fn value_at(path: &Path, key: &str) -> Result<Option<f64>, ScenarioError> {
         })
     })?;
     let text = inherit(path, text).map_err(fail)?;
-    let Ok(table) = text.parse::<toml::Table>() else {
+    Ok(text.parse::<toml::Table>().ok())
+}
+
+/// The number at dotted `key` of the scenario at `path` after inheritance, if there is one
+/// (`corporations.defaults.commitment.2011`; an indicator's keys by its name).
+///
+/// # Errors
+/// A file that cannot be read or merged.
+pub fn value_at(path: &Path, key: &str) -> Result<Option<f64>, ScenarioError> {
+    let Some(table) = merged(path)? else {
         return Ok(None);
     };
     let keys: Vec<&str> = key.split('.').collect();
