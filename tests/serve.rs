@@ -200,6 +200,8 @@ fn a_what_if_gives_exactly_what_wijksim_run_of_its_downloaded_scenario_gives() {
     assert_eq!(status, 200);
     assert!(report.contains("<html lang=\"en\">") && report.matches("<svg").count() >= 8);
     assert!(report.contains("small_whatif"));
+    // A downloaded page has no chart files beside it, so it names none.
+    assert!(!report.contains("charts/gap_fan.png"));
 }
 
 #[test]

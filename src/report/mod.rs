@@ -116,13 +116,19 @@ fn table(h: &mut String, heading: &str, header: &[&str], left: usize, rows: &[Ve
     h.push_str("</table>\n");
 }
 
-/// Appends every chart as an inline SVG figure with its caption and file names.
+/// Appends every chart as an inline SVG figure with its caption and, when the chart was
+/// drawn as files too (it has a PNG), their names.
 fn figures(h: &mut String, heading: &str, charts: &[RenderedChart]) {
     let _ = writeln!(h, "<h2>{}</h2>", esc(heading));
     for c in charts {
+        let files = if c.png.is_empty() {
+            String::new()
+        } else {
+            format!(" <code>charts/{}.png</code>, <code>.svg</code>", c.stem)
+        };
         let _ = writeln!(
             h,
-            "<figure id=\"{0}\">\n{1}\n<figcaption>{2} <code>charts/{0}.png</code>, <code>.svg</code></figcaption>\n</figure>",
+            "<figure id=\"{0}\">\n{1}\n<figcaption>{2}{files}</figcaption>\n</figure>",
             c.stem,
             inline_svg(&c.svg),
             esc(&c.title),
