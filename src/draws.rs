@@ -212,46 +212,32 @@ impl Record {
             .map(|c| c.sales.iter().sum::<f64>())
             .collect();
         let owners = |w: usize| shape.owners[w].iter().copied();
-        let wijken = 0..shape.rows();
+        let n = shape.rows();
         let e = &o.economy_summary;
         Record {
             draw: o.draw,
             params: shape.uncertain.iter().map(|&i| o.params[i]).collect(),
-            multipliers: o.multipliers[..shape.rows() * k].to_vec(),
-            c_t: wijken.clone().map(|w| o.c[w * (t + 1) + t]).collect(),
-            g_t: o.g_final[..shape.rows() * k].to_vec(),
-            first_closure_year: o.first_closed[..shape.rows()]
+            multipliers: o.multipliers[..n * k].to_vec(),
+            c_t: per_wijk(n, |w| o.c[w * (t + 1) + t]),
+            g_t: o.g_final[..n * k].to_vec(),
+            first_closure_year: o.first_closed[..n]
                 .iter()
                 .map(|y| y.map(|y| shape.year_zero + i32::from(y)))
                 .collect(),
-            uplift: o.uplift[..shape.rows()].to_vec(),
-            owners_min_icr: wijken
-                .clone()
-                .map(|w| {
-                    owners(w)
-                        .map(|c| o.corporations[c].min_icr)
-                        .fold(f64::INFINITY, f64::min)
-                })
-                .collect(),
-            owners_max_ltv: wijken
-                .clone()
-                .map(|w| {
-                    owners(w)
-                        .map(|c| o.corporations[c].max_ltv)
-                        .fold(f64::NEG_INFINITY, f64::max)
-                })
-                .collect(),
-            owners_breach_icr: wijken
-                .clone()
-                .map(|w| owners(w).any(|c| o.corporations[c].breach_icr))
-                .collect(),
-            owners_breach_ltv: wijken
-                .clone()
-                .map(|w| owners(w).any(|c| o.corporations[c].breach_ltv))
-                .collect(),
-            owners_sales: wijken
-                .map(|w| owners(w).map(|c| sales[c]).sum::<f64>())
-                .collect(),
+            uplift: o.uplift[..n].to_vec(),
+            owners_min_icr: per_wijk(n, |w| {
+                owners(w)
+                    .map(|c| o.corporations[c].min_icr)
+                    .fold(f64::INFINITY, f64::min)
+            }),
+            owners_max_ltv: per_wijk(n, |w| {
+                owners(w)
+                    .map(|c| o.corporations[c].max_ltv)
+                    .fold(f64::NEG_INFINITY, f64::max)
+            }),
+            owners_breach_icr: per_wijk(n, |w| owners(w).any(|c| o.corporations[c].breach_icr)),
+            owners_breach_ltv: per_wijk(n, |w| owners(w).any(|c| o.corporations[c].breach_ltv)),
+            owners_sales: per_wijk(n, |w| owners(w).map(|c| sales[c]).sum::<f64>()),
             sector_breach_icr: o.corporations.iter().any(|c| c.breach_icr),
             sector_breach_ltv: o.corporations.iter().any(|c| c.breach_ltv),
             sector_sales: sales.iter().sum::<f64>(),
@@ -298,6 +284,11 @@ impl Record {
             cell(Cell::Number(x));
         }
     }
+}
+
+/// `f` of every wijk 0..`n`.
+fn per_wijk<T>(n: usize, f: impl Fn(usize) -> T) -> Vec<T> {
+    (0..n).map(f).collect()
 }
 
 /// Appends `x` as Rust's `Display` writes it (`f64::to_string`: the shortest digits that read
