@@ -7,8 +7,9 @@
 mod count;
 mod shell;
 
+use crate::draws::{DrawsFormat, DrawsWriter};
 use crate::engine::{self, Cancel, RunOptions};
-use crate::output::{self, DrawsWriter, Meta};
+use crate::output::{self, Meta};
 use crate::plot::Lang;
 use crate::report;
 use crate::rundir;
@@ -19,7 +20,6 @@ use count::count;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Mutex;
 use std::time::Instant;
 
 #[derive(Parser)]
@@ -136,9 +136,18 @@ struct RunArgs {
     /// Run directory (default: output/<scenario name>).
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Also write draws.csv: one row per (draw, wijk) with the sampled parameters and outcomes.
-    #[arg(long)]
-    save_draws: bool,
+    /// Also write the per-draw table, one row per (draw, wijk) with the sampled parameters
+    /// and outcomes: draws.csv (`--save-draws`, `--save-draws=csv`) or draws.parquet
+    /// (`--save-draws=parquet`: typed columns, compressed).
+    #[arg(
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "csv"
+    )]
+    save_draws: Option<DrawsFormat>,
     /// Replay only draw N and print its yearly state (writes nothing).
     #[arg(long, value_name = "N")]
     only_draw: Option<u64>,
@@ -522,6 +531,16 @@ fn effective_threads(threads: usize) -> usize {
 
 /// Refuses work that would take more than a day unless forced, saying the estimate.
 fn check_size(what: &str, seconds: f64, disk_bytes: f64, force: bool) -> anyhow::Result<()> {
+    check_size_writing(what, seconds, (disk_bytes, "draws.csv"), force)
+}
+
+/// [`check_size`] of work that writes `disk_bytes` into `file`.
+fn check_size_writing(
+    what: &str,
+    seconds: f64,
+    (disk_bytes, file): (f64, &str),
+    force: bool,
+) -> anyhow::Result<()> {
     const DAY: f64 = 86_400.0;
     const DISK: f64 = 50e9;
     if force || (seconds <= DAY && disk_bytes <= DISK) {
@@ -531,7 +550,7 @@ fn check_size(what: &str, seconds: f64, disk_bytes: f64, force: bool) -> anyhow:
         "{what} would take about {:.1} hours on this machine{}; reduce --draws, or pass --force to run it anyway",
         seconds / 3600.0,
         if disk_bytes > DISK {
-            format!(" and write about {:.0} GB of draws.csv", disk_bytes / 1e9)
+            format!(" and write about {:.0} GB of {file}", disk_bytes / 1e9)
         } else {
             String::new()
         }
@@ -603,6 +622,14 @@ fn into_dir<T>(
 }
 
 fn run(args: RunArgs, cancel: &Cancel) -> anyhow::Result<()> {
+    if let Some(f @ ("csv" | "parquet")) = args.scenario.to_str()
+        && !args.scenario.exists()
+    {
+        return Err(BadInput(format!(
+            "no scenario file `{f}`: to name the format of the draws, write --save-draws={f}"
+        ))
+        .into());
+    }
     let mut sc: Scenario = scenario::load(&args.scenario)?;
     warn(&sc);
     if let Some(n) = args.draw.draws {
@@ -629,7 +656,7 @@ fn run(args: RunArgs, cancel: &Cancel) -> anyhow::Result<()> {
     if let Some(shard) = args.shard {
         for (given, what) in [
             (!args.precision.is_empty(), "--precision"),
-            (args.save_draws, "--save-draws"),
+            (args.save_draws.is_some(), "--save-draws"),
         ] {
             if given {
                 return Err(BadInput(format!("--shard and {what} do not go together")).into());
@@ -639,17 +666,15 @@ fn run(args: RunArgs, cancel: &Cancel) -> anyhow::Result<()> {
     }
     let threads = effective_threads(args.draw.threads);
     let estimate = engine::estimate(&sc, sc.run.draws, threads);
-    let disk = if args.save_draws {
-        output::draws_csv_bytes(&sc, sc.run.draws)
-    } else {
-        0.0
-    };
+    let disk = args
+        .save_draws
+        .map_or((0.0, ""), |f| (f.bytes(&sc, sc.run.draws), f.file_name()));
     let what = if !args.precision.is_empty() && args.draw.draws.is_none() {
         format!("this run, up to its cap of {PRECISION_CAP} draws (set a lower cap with -n),")
     } else {
         "this run".to_string()
     };
-    check_size(&what, estimate, disk, args.present.force)?;
+    check_size_writing(&what, estimate, disk, args.present.force)?;
     let dir = args
         .out
         .clone()
@@ -666,19 +691,15 @@ fn run(args: RunArgs, cancel: &Cancel) -> anyhow::Result<()> {
     };
     let (summary, meta) = into_dir(&dir, "run", cancel, || {
         let started = Instant::now();
-        let aggregate = if args.save_draws {
-            let writer = Mutex::new(
-                DrawsWriter::create(&dir.join("draws.csv"), &sc)
-                    .context("cannot create draws.csv")?,
-            );
-            let mut sink =
-                |o: &crate::model::DrawOutcome| writer.lock().expect("draws writer").write(&sc, o);
+        let aggregate = if let Some(format) = args.save_draws {
+            let file = format.file_name();
+            let mut writer = DrawsWriter::create(&dir.join(file), &sc, format)
+                .with_context(|| format!("cannot create {file}"))?;
+            let mut sink = |o: &crate::model::DrawOutcome| writer.write(o);
             let a = engine::run_to_precision(&sc, &opts, Some(&mut sink))?;
             writer
-                .into_inner()
-                .expect("draws writer")
                 .finish()
-                .context("cannot finish draws.csv")?;
+                .with_context(|| format!("cannot finish {file}"))?;
             a
         } else {
             engine::run_to_precision(&sc, &opts, None)?

@@ -4,7 +4,8 @@
 //! [`scenario`] (load and validate a TOML file into typed structs) -> [`model`] (the pure
 //! yearly step and one draw) -> [`engine`] (the only place that knows about threads: draws in
 //! parallel, reduced in draw order) -> [`stats`] / [`aggregate`] (mergeable accumulators) ->
-//! [`output`] (summary.json, yearly.csv, wijken.csv, draws.csv, meta.json) in a [`rundir`]
+//! [`output`] (summary.json, yearly.csv, wijken.csv, meta.json; [`draws`]: draws.csv or
+//! draws.parquet) in a [`rundir`]
 //! that is marked complete last. [`compare`] and [`sweep`] run several scenarios on the same
 //! draws. [`results`] reads a finished run back; [`plot`] and [`report`] draw from it, never
 //! from the model. [`trace`] replays one draw. [`cli`] is on top.
@@ -15,6 +16,7 @@ pub mod cli;
 pub mod compare;
 pub mod discover;
 pub mod dist;
+pub mod draws;
 pub mod engine;
 pub mod evaluate;
 pub mod model;

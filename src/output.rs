@@ -1,9 +1,8 @@
-//! Writes a run's results: summary.json, yearly.csv, wijken.csv, draws.csv, meta.json, and the
-//! terminal summary. Every file is written under a temporary name in the run directory and
+//! Writes a run's results: summary.json, yearly.csv, wijken.csv, meta.json, and the
+//! terminal summary (the per-draw table is [`crate::draws`]). Every file is written under a temporary name in the run directory and
 //! renamed when complete, so no file that looks complete is ever half-written.
 
 use crate::aggregate::Aggregate;
-use crate::model::DrawOutcome;
 use crate::scenario::Scenario;
 use crate::stats::{Distribution, Probability, Summary};
 use serde::{Deserialize, Serialize};
@@ -32,7 +31,8 @@ pub fn write_atomic(
     }
 }
 
-fn temp_name(path: &Path) -> PathBuf {
+/// The temporary name `path` is written under until it is complete: `.name.partial`.
+pub(crate) fn temp_name(path: &Path) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -436,133 +436,6 @@ pub fn write_wijken(path: &Path, summary: &SummaryFile) -> io::Result<()> {
         }
         csv.flush()
     })
-}
-
-/// Streams draws.csv (one row per draw and wijk) to a temporary file; [`DrawsWriter::finish`]
-/// renames it into place.
-pub struct DrawsWriter {
-    csv: csv::Writer<BufWriter<File>>,
-    tmp: PathBuf,
-    path: PathBuf,
-    uncertain: Vec<usize>,
-    record: Vec<String>,
-}
-
-impl DrawsWriter {
-    pub fn create(path: &Path, sc: &Scenario) -> io::Result<DrawsWriter> {
-        let tmp = temp_name(path);
-        let mut csv = csv::Writer::from_writer(BufWriter::new(File::create(&tmp)?));
-        let uncertain: Vec<usize> = (0..sc.params.len())
-            .filter(|&i| !sc.params.params[i].param.is_constant())
-            .collect();
-        let mut header = vec!["draw".to_string(), "gemeente".into(), "wijk".into()];
-        header.extend(uncertain.iter().map(|&i| sc.params.params[i].path.clone()));
-        header.extend(
-            sc.indicators
-                .iter()
-                .map(|i| format!("effect_multiplier.{}", i.name)),
-        );
-        header.extend(["composite_gap_T".into(), "gap_closure".into()]);
-        header.extend(sc.indicators.iter().map(|i| format!("g_T.{}", i.name)));
-        header.extend(
-            [
-                "first_closure_year",
-                "value_uplift_eur",
-                "owners_min_icr",
-                "owners_max_ltv",
-                "owners_breach_icr",
-                "owners_breach_ltv",
-                "owners_sales_eur",
-                "sector_breach_icr",
-                "sector_breach_ltv",
-                "sector_sales_eur",
-                "mean_house_price_growth",
-                "mean_interest",
-                "mean_inflation",
-                "mean_unemployment",
-                "max_unemployment",
-            ]
-            .map(String::from),
-        );
-        csv.write_record(&header)?;
-        Ok(DrawsWriter {
-            csv,
-            tmp,
-            path: path.to_path_buf(),
-            uncertain,
-            record: vec![],
-        })
-    }
-
-    pub fn write(&mut self, sc: &Scenario, o: &DrawOutcome) -> io::Result<()> {
-        let t = sc.horizon();
-        let k = sc.indicators.len();
-        for (w, wijk) in sc.wijken.iter().enumerate() {
-            let r = &mut self.record;
-            r.clear();
-            r.push(o.draw.to_string());
-            r.push(sc.municipalities[wijk.municipality].name.clone());
-            r.push(wijk.name.clone());
-            r.extend(self.uncertain.iter().map(|&i| o.params[i].to_string()));
-            r.extend(o.multipliers[w * k..(w + 1) * k].iter().map(f64::to_string));
-            let c_t = o.c[w * (t + 1) + t];
-            r.push(c_t.to_string());
-            r.push((1.0 - c_t).to_string());
-            r.extend(o.g_final[w * k..(w + 1) * k].iter().map(f64::to_string));
-            r.push(
-                o.first_closed[w]
-                    .map_or(String::new(), |y| sc.run.year(usize::from(y)).to_string()),
-            );
-            r.push(o.uplift[w].to_string());
-            let owners = || wijk.owners.iter().map(|&(c, _)| &o.corporations[c]);
-            r.push(
-                owners()
-                    .map(|c| c.min_icr)
-                    .fold(f64::INFINITY, f64::min)
-                    .to_string(),
-            );
-            r.push(
-                owners()
-                    .map(|c| c.max_ltv)
-                    .fold(f64::NEG_INFINITY, f64::max)
-                    .to_string(),
-            );
-            r.push(owners().any(|c| c.breach_icr).to_string());
-            r.push(owners().any(|c| c.breach_ltv).to_string());
-            r.push(
-                owners()
-                    .map(|c| c.sales.iter().sum::<f64>())
-                    .sum::<f64>()
-                    .to_string(),
-            );
-            r.push(o.corporations.iter().any(|c| c.breach_icr).to_string());
-            r.push(o.corporations.iter().any(|c| c.breach_ltv).to_string());
-            r.push(
-                o.corporations
-                    .iter()
-                    .map(|c| c.sales.iter().sum::<f64>())
-                    .sum::<f64>()
-                    .to_string(),
-            );
-            let e = &o.economy_summary;
-            r.extend(e.mean.iter().map(f64::to_string));
-            r.push(e.max_unemployment.to_string());
-            self.csv.write_record(&*r)?;
-        }
-        Ok(())
-    }
-
-    pub fn finish(self) -> io::Result<()> {
-        let inner = self.csv.into_inner().map_err(|e| e.into_error())?;
-        inner.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        fs::rename(&self.tmp, &self.path)
-    }
-}
-
-/// The approximate size of draws.csv for `draws` draws, in bytes (about 20 bytes a number).
-pub fn draws_csv_bytes(sc: &Scenario, draws: u64) -> f64 {
-    let numbers = 10 + sc.params.uncertain() + 2 * sc.indicators.len();
-    draws as f64 * sc.wijken.len() as f64 * numbers as f64 * 20.0
 }
 
 /// The version of the numbers a run produces: raised when the same scenario and seed give

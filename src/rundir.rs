@@ -15,11 +15,12 @@ use std::path::{Path, PathBuf};
 pub const COMPLETE: &str = "run.complete";
 
 /// Everything wijksim writes into an output directory (files and the `charts` folder).
-pub const OUTPUTS: [&str; 29] = [
+pub const OUTPUTS: [&str; 30] = [
     "summary.json",
     "yearly.csv",
     "wijken.csv",
     "draws.csv",
+    "draws.parquet",
     "meta.json",
     "scenario.json",
     "report.html",

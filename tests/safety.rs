@@ -171,6 +171,22 @@ fn a_killed_run_leaves_nothing_that_looks_complete() {
     let o = run(&["-n", "200", "-q", "--no-charts", "--force"], &out);
     assert!(o.status.success());
     assert!(names(&out).iter().all(|n| !n.ends_with(".partial")));
+    // draws.parquet too: its temporary has no footer and keeps its temporary name.
+    let out = dir.path().join("run_parquet");
+    let mut child = start_long_run(&out, &["--save-draws=parquet"]);
+    wait_until_running(&out);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let left = names(&out);
+    assert!(
+        left.iter()
+            .all(|n| n != "run.complete" && n != "draws.parquet"),
+        "{left:?}"
+    );
+    assert!(
+        left.iter().any(|n| n == ".draws.parquet.partial"),
+        "{left:?}"
+    );
 }
 
 #[test]
