@@ -145,6 +145,24 @@ pub fn extract(o: &DrawOutcome, l: &Layout, values: &mut Vec<f64>, events: &mut 
     debug_assert_eq!(values.len(), l.len());
 }
 
+/// Draws per [`DrawBlock`].
+pub const BLOCK: usize = 256;
+
+/// The extracted values of up to [`BLOCK`] draws, a row per draw, waiting to be pushed
+/// together ([`Stat::push_rows`]): each quantity's histogram (2,048 bins) is then visited
+/// once per block rather than once per draw, so it stays in cache.
+pub struct DrawBlock {
+    values: Vec<f64>,
+}
+
+impl DrawBlock {
+    pub fn new(layout: &Layout) -> DrawBlock {
+        DrawBlock {
+            values: Vec::with_capacity(layout.len() * BLOCK),
+        }
+    }
+}
+
 /// Histogram ranges per quantity, from a pilot sample.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ranges(pub Vec<(f64, f64)>);
@@ -199,6 +217,41 @@ impl Aggregate {
         for (s, &x) in self.stats.iter_mut().zip(values) {
             s.push(x);
         }
+        self.push_counts(o, events);
+    }
+
+    /// Adds one draw whose values wait in `block` (pushed when it is full or flushed): the
+    /// same as [`Aggregate::push`] once the block is flushed.
+    pub fn push_queued(
+        &mut self,
+        o: &DrawOutcome,
+        values: &[f64],
+        events: &[bool],
+        block: &mut DrawBlock,
+    ) {
+        block.values.extend_from_slice(values);
+        if block.values.len() == BLOCK * values.len() {
+            self.flush(block);
+        }
+        self.push_counts(o, events);
+    }
+
+    /// Pushes the values waiting in `block`, in draw order, and empties it.
+    pub fn flush(&mut self, block: &mut DrawBlock) {
+        Stat::push_rows(&mut self.stats, &block.values);
+        block.values.clear();
+    }
+
+    /// Moves the pushed draws of every quantity into its exact sums (the end of a chunk), so
+    /// that this aggregate can take more chunks and still total the same as one per chunk.
+    pub fn seal(&mut self) {
+        for s in &mut self.stats {
+            s.moments.seal();
+        }
+    }
+
+    /// The events, first years and floors of one draw.
+    fn push_counts(&mut self, o: &DrawOutcome, events: &[bool]) {
         for (c, &e) in self.events.iter_mut().zip(events) {
             c.push(e);
         }
