@@ -7,7 +7,7 @@
 
 use crate::model::{CLOSED, DrawOutcome, HALVED};
 use crate::scenario::Scenario;
-use crate::stats::{Counter, Histogram, Stat};
+use crate::stats::{BinQueue, Counter, Histogram, Stat};
 use serde::{Deserialize, Serialize};
 
 /// Per-corporation quantities before its yearly series.
@@ -145,21 +145,13 @@ pub fn extract(o: &DrawOutcome, l: &Layout, values: &mut Vec<f64>, events: &mut 
     debug_assert_eq!(values.len(), l.len());
 }
 
-/// Draws per [`DrawBlock`].
-pub const BLOCK: usize = 256;
+/// Draws whose histogram bins wait in a [`BinQueue`] before they are counted.
+pub const BLOCK: usize = 512;
 
-/// The extracted values of up to [`BLOCK`] draws, a row per draw, waiting to be pushed
-/// together ([`Stat::push_rows`]): each quantity's histogram (2,048 bins) is then visited
-/// once per block rather than once per draw, so it stays in cache.
-pub struct DrawBlock {
-    values: Vec<f64>,
-}
-
-impl DrawBlock {
-    pub fn new(layout: &Layout) -> DrawBlock {
-        DrawBlock {
-            values: Vec::with_capacity(layout.len() * BLOCK),
-        }
+impl Layout {
+    /// A queue for the histogram bins of [`BLOCK`] draws of this layout's quantities.
+    pub fn bin_queue(&self) -> BinQueue {
+        BinQueue::new(self.len(), BLOCK)
     }
 }
 
@@ -220,26 +212,25 @@ impl Aggregate {
         self.push_counts(o, events);
     }
 
-    /// Adds one draw whose values wait in `block` (pushed when it is full or flushed): the
-    /// same as [`Aggregate::push`] once the block is flushed.
+    /// Adds one draw whose histogram bins wait in `queue` (counted when it is full or
+    /// flushed): the same as [`Aggregate::push`] once the queue is flushed.
     pub fn push_queued(
         &mut self,
         o: &DrawOutcome,
         values: &[f64],
         events: &[bool],
-        block: &mut DrawBlock,
+        queue: &mut BinQueue,
     ) {
-        block.values.extend_from_slice(values);
-        if block.values.len() == BLOCK * values.len() {
-            self.flush(block);
+        if queue.is_full() {
+            self.flush(queue);
         }
+        Stat::push_row(&mut self.stats, values, queue);
         self.push_counts(o, events);
     }
 
-    /// Pushes the values waiting in `block`, in draw order, and empties it.
-    pub fn flush(&mut self, block: &mut DrawBlock) {
-        Stat::push_rows(&mut self.stats, &block.values);
-        block.values.clear();
+    /// Counts the histogram bins waiting in `queue` and empties it.
+    pub fn flush(&mut self, queue: &mut BinQueue) {
+        Stat::count_queued(&mut self.stats, queue);
     }
 
     /// Moves the pushed draws of every quantity into its exact sums (the end of a chunk), so

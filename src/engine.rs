@@ -1,14 +1,19 @@
 //! Runs the draws of a scenario in parallel: the only module that knows about threads.
 //!
-//! Draws are grouped in fixed chunks of [`CHUNK`] draws. Each chunk is simulated on one
-//! worker into its own [`Aggregate`]; chunks are computed a wave at a time and merged in
-//! chunk order, so the result is bit-identical for any number of threads and any scheduling.
-//! The first chunk is the pilot that fixes the histogram ranges. Memory is bounded by one
-//! wave of chunk aggregates, whatever the number of draws.
+//! Draws are grouped in fixed chunks of [`CHUNK`] draws, computed a wave at a time. Each
+//! chunk is simulated on one worker thread into that worker's [`Aggregate`], reused from
+//! chunk to chunk; at the end of a chunk its moments are sealed into exact sums, and bins and
+//! counts are integers, so the workers' total is bit-identical for any number of threads and
+//! any scheduling (and for shards merged elsewhere). Per-draw output (`--save-draws`) reaches
+//! the sink in chunk order. A run to a precision keeps one aggregate per chunk and merges them
+//! in chunk order, to look at the total at every chunk boundary. The first chunk is the pilot
+//! that fixes the histogram ranges. Memory is bounded by one aggregate per thread (and one
+//! wave of chunk results), whatever the number of draws.
 
-use crate::aggregate::{Aggregate, CORP_HEAD, DrawBlock, Layout, Ranges, extract};
+use crate::aggregate::{Aggregate, CORP_HEAD, Layout, Ranges, extract};
 use crate::model::{DrawOutcome, Workspace, simulate_draw};
 use crate::scenario::Scenario;
+use crate::stats::BinQueue;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use std::io::IsTerminal;
@@ -90,7 +95,7 @@ struct ChunkResult {
 /// to the threads.
 struct Worker {
     workspace: Workspace,
-    block: DrawBlock,
+    bins: BinQueue,
     aggregate: Aggregate,
 }
 
@@ -112,7 +117,7 @@ impl Workers {
         let mut slot = self.0[i].lock().unwrap_or_else(|e| e.into_inner());
         let worker = slot.get_or_insert_with(|| Worker {
             workspace: Workspace::default(),
-            block: DrawBlock::new(layout),
+            bins: layout.bin_queue(),
             aggregate: Aggregate::new(*layout, ranges),
         });
         f(worker)
@@ -381,12 +386,12 @@ fn run_chunk(
         let o = simulate_draw(sc, seed, d, &mut w.workspace);
         extract(o, &layout, &mut values, &mut events);
         check_finite(sc, &layout, seed, d, &values)?;
-        aggregate.push_queued(o, &values, &events, &mut w.block);
+        aggregate.push_queued(o, &values, &events, &mut w.bins);
         if keep {
             outcomes.push(o.clone());
         }
     }
-    aggregate.flush(&mut w.block);
+    aggregate.flush(&mut w.bins);
     aggregate.seal();
     Ok(ChunkResult {
         aggregate: own,

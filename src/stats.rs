@@ -293,20 +293,30 @@ impl Histogram {
         }
     }
 
-    /// Pushes `xs`: the same counts as pushing each. Draws that fall in the bin of the draw
-    /// before are counted in a register and added once, so that a quantity whose draws crowd
-    /// into few bins does not wait on the memory of one bin again and again.
-    pub fn push_all(&mut self, xs: impl Iterator<Item = f64>) {
+    /// Where `x` falls, in two bytes: its bin, or [`UNDER`] or [`OVER`].
+    fn code(&self, x: f64) -> u16 {
+        match self.slot(x) {
+            Slot::Under => UNDER,
+            Slot::Over => OVER,
+            Slot::Bin(i) => i as u16,
+        }
+    }
+
+    /// Counts draws given by their [`Histogram::code`]s: the same counts as pushing each.
+    /// Draws in the bin of the draw before are counted in a register and added once, so that
+    /// a quantity whose draws crowd into few bins does not wait on one bin's memory again and
+    /// again.
+    fn count(&mut self, codes: &[u16]) {
         let (mut under, mut over) = (0, 0);
         let (mut last, mut run) = (0, 0);
-        for x in xs {
-            match self.slot(x) {
-                Slot::Under => under += 1,
-                Slot::Over => over += 1,
-                Slot::Bin(i) if i == last => run += 1,
-                Slot::Bin(i) => {
+        for &c in codes {
+            match c {
+                UNDER => under += 1,
+                OVER => over += 1,
+                c if usize::from(c) == last => run += 1,
+                c => {
                     self.bins[last] += run;
-                    (last, run) = (i, 1);
+                    (last, run) = (usize::from(c), 1);
                 }
             }
         }
@@ -411,33 +421,30 @@ impl Stat {
         self.hist.push(x);
     }
 
-    /// Pushes a block of draws into `stats`: row `d` of `rows` (each `stats.len()` long)
-    /// holds draw d's value of every quantity. The same, bit for bit, as pushing the rows one
-    /// by one; faster because [`LANES`] quantities' moments advance side by side (their
-    /// divisions overlap instead of waiting on each other) and each histogram is visited once.
-    pub fn push_rows(stats: &mut [Stat], rows: &[f64]) {
-        let len = stats.len();
-        if len == 0 {
-            return;
+    /// Pushes one draw into `stats` (`row` holds its value of every quantity): the moments
+    /// now, the histogram bins into `queue`, counted by [`Stat::count_queued`]. Once counted,
+    /// the same, bit for bit, as [`Stat::push`] of each value.
+    ///
+    /// # Panics
+    /// If the queue is full or `row` is not as long as `stats`.
+    pub fn push_row(stats: &mut [Stat], row: &[f64], queue: &mut BinQueue) {
+        assert!(queue.queued < queue.block, "a full bin queue");
+        assert_eq!(row.len(), stats.len(), "a value per quantity");
+        let (d, block) = (queue.queued, queue.block);
+        for (q, (s, &x)) in stats.iter_mut().zip(row).enumerate() {
+            s.moments.push(x);
+            queue.codes[q * block + d] = s.hist.code(x);
         }
-        for (g, group) in stats.chunks_mut(LANES).enumerate() {
-            let q0 = g * LANES;
-            let column = |l: usize| rows.chunks_exact(len).map(move |row| row[q0 + l]);
-            if let Ok(lanes) = <&mut [Stat; LANES]>::try_from(&mut *group) {
-                let mut m = Lanes::load(lanes);
-                for row in rows.chunks_exact(len) {
-                    m.push(row[q0..q0 + LANES].try_into().expect("LANES values"));
-                }
-                m.store(lanes);
-            } else {
-                for (l, s) in group.iter_mut().enumerate() {
-                    column(l).for_each(|x| s.moments.push(x));
-                }
-            }
-            for (l, s) in group.iter_mut().enumerate() {
-                s.hist.push_all(column(l));
-            }
+        queue.queued += 1;
+    }
+
+    /// Counts the bins waiting in `queue` (one quantity at a time) and empties it.
+    pub fn count_queued(stats: &mut [Stat], queue: &mut BinQueue) {
+        let n = queue.queued;
+        for (s, codes) in stats.iter_mut().zip(queue.codes.chunks_exact(queue.block)) {
+            s.hist.count(&codes[..n]);
         }
+        queue.queued = 0;
     }
 
     pub fn merge(&mut self, o: &Stat) {
@@ -476,50 +483,33 @@ impl Stat {
     }
 }
 
-/// Quantities whose moments [`Stat::push_rows`] advances side by side.
-const LANES: usize = 8;
-
-/// The open (Welford) part of [`LANES`] quantities' moments, as arrays the compiler can keep in
-/// registers; [`Lanes::push`] does for each lane what [`Moments::push`] does.
-struct Lanes {
-    n: [u64; LANES],
-    mean: [f64; LANES],
-    m2: [f64; LANES],
-    min: [f64; LANES],
-    max: [f64; LANES],
+/// The histogram bins of up to `block` draws of many quantities, quantity by quantity, waiting
+/// to be counted ([`Stat::push_row`], [`Stat::count_queued`]): each quantity's 2,048 bins are
+/// then visited once per block rather than once per draw, so they stay in cache; a bin takes
+/// two bytes here.
+pub struct BinQueue {
+    codes: Vec<u16>,
+    block: usize,
+    queued: usize,
 }
 
-impl Lanes {
-    fn load(stats: &[Stat; LANES]) -> Lanes {
-        let m = |f: fn(&Moments) -> f64| std::array::from_fn(|l| f(&stats[l].moments));
-        Lanes {
-            n: std::array::from_fn(|l| stats[l].moments.open_n),
-            mean: m(|m| m.open_mean),
-            m2: m(|m| m.open_m2),
-            min: m(|m| m.min),
-            max: m(|m| m.max),
+impl BinQueue {
+    pub fn new(quantities: usize, block: usize) -> BinQueue {
+        BinQueue {
+            codes: vec![0; quantities * block],
+            block,
+            queued: 0,
         }
     }
 
-    fn push(&mut self, x: &[f64; LANES]) {
-        for (l, &x) in x.iter().enumerate() {
-            self.n[l] += 1;
-            let d = x - self.mean[l];
-            self.mean[l] += d / self.n[l] as f64;
-            self.m2[l] += d * (x - self.mean[l]);
-            self.min[l] = self.min[l].min(x);
-            self.max[l] = self.max[l].max(x);
-        }
-    }
-
-    fn store(&self, stats: &mut [Stat; LANES]) {
-        for (l, s) in stats.iter_mut().enumerate() {
-            let m = &mut s.moments;
-            (m.open_n, m.open_mean, m.open_m2) = (self.n[l], self.mean[l], self.m2[l]);
-            (m.min, m.max) = (self.min[l], self.max[l]);
-        }
+    pub fn is_full(&self) -> bool {
+        self.queued == self.block
     }
 }
+
+/// The codes of [`Histogram::code`] below and above the range (a bin is its index).
+const UNDER: u16 = BINS as u16;
+const OVER: u16 = UNDER + 1;
 
 /// Mean, sd, Monte Carlo standard error of the mean, extremes and quantiles.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -658,9 +648,9 @@ mod tests {
     }
 
     #[test]
-    fn a_block_of_rows_equals_its_draws_pushed_one_by_one() {
-        // 11 quantities (a group of LANES and a rest), 70 draws: runs of equal values, values
-        // below and above the range, a constant quantity.
+    fn queued_bins_count_the_same_as_draws_pushed_one_by_one() {
+        // 11 quantities, 70 draws in blocks of 30: runs of equal values, values below and
+        // above the range, a constant quantity.
         let xs = sample(11 * 70);
         let rows: Vec<f64> = xs
             .iter()
@@ -685,8 +675,14 @@ mod tests {
                 s.push(x);
             }
         }
-        Stat::push_rows(&mut block, &rows[..11 * 30]);
-        Stat::push_rows(&mut block, &rows[11 * 30..]);
+        let mut queue = BinQueue::new(11, 30);
+        for row in rows.chunks(11) {
+            if queue.is_full() {
+                Stat::count_queued(&mut block, &mut queue);
+            }
+            Stat::push_row(&mut block, row, &mut queue);
+        }
+        Stat::count_queued(&mut block, &mut queue);
         assert_eq!(block, one, "bit for bit, bins and open moments alike");
         assert!(one[3].hist.under > 0 && one[3].hist.over > 0);
     }
