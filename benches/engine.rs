@@ -1,5 +1,5 @@
-//! Speed of one draw, of a run and of a sensitivity analysis of the baseline (`cargo bench`;
-//! numbers in README).
+//! Speed of one draw, of a run and of a sensitivity analysis of the baseline, and the floor
+//! the random numbers of a draw set (`cargo bench`; numbers in README).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -19,6 +19,41 @@ fn one_draw(c: &mut Criterion) {
         b.iter(|| {
             d += 1;
             black_box(simulate_draw(&sc, 2007, d, &mut ws).c_all[10])
+        })
+    });
+}
+
+/// The random numbers of one baseline draw and nothing else, with the same crates and streams:
+/// every parameter sampled from its own stream (the PERTs among them), one stream per wijk
+/// and indicator with its multiplier's normal and a normal a year, and the economy's stream
+/// with its yearly shocks. What a draw cannot go below without fewer or cheaper numbers.
+fn random_numbers(c: &mut Criterion) {
+    use rand_distr::{Distribution, StandardNormal};
+    use wijksim::model::economy;
+    use wijksim::rng::{component_key, stream};
+    let sc = baseline();
+    let (seed, years) = (2007, sc.horizon());
+    let mut params = vec![];
+    let mut d = 0;
+    c.bench_function("baseline: the random numbers of one draw", |b| {
+        b.iter(|| {
+            d += 1;
+            wijksim::model::draw::sample_params(&sc, seed, d, &mut params);
+            let mut sum = params.iter().sum::<f64>();
+            for w in &sc.wijken {
+                for &key in &w.indicator_keys {
+                    let mut rng = stream(seed, d, key);
+                    for _ in 0..=years {
+                        let z: f64 = StandardNormal.sample(&mut rng);
+                        sum += z;
+                    }
+                }
+            }
+            let mut rng = stream(seed, d, component_key("economy"));
+            for _ in 0..years {
+                sum += economy::shock(sc.economy.shocks, &mut rng).sum();
+            }
+            black_box(sum)
         })
     });
 }
@@ -79,5 +114,5 @@ fn sensitivity(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, one_draw, run, sensitivity);
+criterion_group!(benches, one_draw, random_numbers, run, sensitivity);
 criterion_main!(benches);

@@ -7,7 +7,7 @@
 
 use crate::model::{CLOSED, DrawOutcome, HALVED};
 use crate::scenario::Scenario;
-use crate::stats::{Counter, Histogram, Stat};
+use crate::stats::{BinQueue, Counter, Histogram, Stat};
 use serde::{Deserialize, Serialize};
 
 /// Per-corporation quantities before its yearly series.
@@ -145,6 +145,16 @@ pub fn extract(o: &DrawOutcome, l: &Layout, values: &mut Vec<f64>, events: &mut 
     debug_assert_eq!(values.len(), l.len());
 }
 
+/// Draws whose histogram bins wait in a [`BinQueue`] before they are counted.
+pub const BLOCK: usize = 512;
+
+impl Layout {
+    /// A queue for the histogram bins of [`BLOCK`] draws of this layout's quantities.
+    pub fn bin_queue(&self) -> BinQueue {
+        BinQueue::new(self.len(), BLOCK)
+    }
+}
+
 /// Histogram ranges per quantity, from a pilot sample.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ranges(pub Vec<(f64, f64)>);
@@ -199,6 +209,40 @@ impl Aggregate {
         for (s, &x) in self.stats.iter_mut().zip(values) {
             s.push(x);
         }
+        self.push_counts(o, events);
+    }
+
+    /// Adds one draw whose histogram bins wait in `queue` (counted when it is full or
+    /// flushed): the same as [`Aggregate::push`] once the queue is flushed.
+    pub fn push_queued(
+        &mut self,
+        o: &DrawOutcome,
+        values: &[f64],
+        events: &[bool],
+        queue: &mut BinQueue,
+    ) {
+        if queue.is_full() {
+            self.flush(queue);
+        }
+        Stat::push_row(&mut self.stats, values, queue);
+        self.push_counts(o, events);
+    }
+
+    /// Counts the histogram bins waiting in `queue` and empties it.
+    pub fn flush(&mut self, queue: &mut BinQueue) {
+        Stat::count_queued(&mut self.stats, queue);
+    }
+
+    /// Moves the pushed draws of every quantity into its exact sums (the end of a chunk), so
+    /// that this aggregate can take more chunks and still total the same as one per chunk.
+    pub fn seal(&mut self) {
+        for s in &mut self.stats {
+            s.moments.seal();
+        }
+    }
+
+    /// The events, first years and floors of one draw.
+    fn push_counts(&mut self, o: &DrawOutcome, events: &[bool]) {
         for (c, &e) in self.events.iter_mut().zip(events) {
             c.push(e);
         }

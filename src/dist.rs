@@ -363,11 +363,32 @@ fn support(spec: &DistSpec) -> (f64, f64) {
 /// Per-wijk multiplier: lognormal with mean 1 and coefficient of variation `cv`, computed from
 /// one standard normal `z` so that each wijk's multiplier uses exactly one number of its stream.
 pub fn unit_mean_lognormal(cv: f64, z: f64) -> f64 {
-    if cv == 0.0 {
-        return 1.0;
+    UnitMeanLognormal::new(cv).at(z)
+}
+
+/// [`unit_mean_lognormal`] with its logarithm and square root computed once, for many draws
+/// of the same coefficient of variation: the same numbers, bit for bit.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct UnitMeanLognormal {
+    /// s^2 = ln(1 + cv^2) and s; `None` for cv = 0 (always 1).
+    s2_and_s: Option<(f64, f64)>,
+}
+
+impl UnitMeanLognormal {
+    pub fn new(cv: f64) -> UnitMeanLognormal {
+        let s2 = (1.0 + cv * cv).ln();
+        UnitMeanLognormal {
+            s2_and_s: (cv != 0.0).then(|| (s2, s2.sqrt())),
+        }
     }
-    let s2 = (1.0 + cv * cv).ln();
-    (-s2 / 2.0 + s2.sqrt() * z).exp()
+
+    /// exp(-s^2 / 2 + s z).
+    pub fn at(&self, z: f64) -> f64 {
+        match self.s2_and_s {
+            None => 1.0,
+            Some((s2, s)) => (-s2 / 2.0 + s * z).exp(),
+        }
+    }
 }
 
 #[cfg(test)]

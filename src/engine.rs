@@ -1,19 +1,24 @@
 //! Runs the draws of a scenario in parallel: the only module that knows about threads.
 //!
-//! Draws are grouped in fixed chunks of [`CHUNK`] draws. Each chunk is simulated on one
-//! worker into its own [`Aggregate`]; chunks are computed a wave at a time and merged in
-//! chunk order, so the result is bit-identical for any number of threads and any scheduling.
-//! The first chunk is the pilot that fixes the histogram ranges. Memory is bounded by one
-//! wave of chunk aggregates, whatever the number of draws.
+//! Draws are grouped in fixed chunks of [`CHUNK`] draws, computed a wave at a time. Each
+//! chunk is simulated on one worker thread into that worker's [`Aggregate`], reused from
+//! chunk to chunk; at the end of a chunk its moments are sealed into exact sums, and bins and
+//! counts are integers, so the workers' total is bit-identical for any number of threads and
+//! any scheduling (and for shards merged elsewhere). Per-draw output (`--save-draws`) reaches
+//! the sink in chunk order. A run to a precision keeps one aggregate per chunk and merges them
+//! in chunk order, to look at the total at every chunk boundary. The first chunk is the pilot
+//! that fixes the histogram ranges. Memory is bounded by one aggregate per thread (and one
+//! wave of chunk results), whatever the number of draws.
 
 use crate::aggregate::{Aggregate, CORP_HEAD, Layout, Ranges, extract};
 use crate::model::{DrawOutcome, Workspace, simulate_draw};
 use crate::scenario::Scenario;
+use crate::stats::BinQueue;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use std::io::IsTerminal;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Draws per chunk: the unit of work and of reduction order.
@@ -77,8 +82,55 @@ pub enum RunError {
 pub type DrawSink<'a> = &'a mut (dyn FnMut(&DrawOutcome) -> std::io::Result<()> + Send);
 
 struct ChunkResult {
-    aggregate: Aggregate,
+    /// The chunk's own aggregate when the run needs the total after every chunk (a run to a
+    /// precision); otherwise the chunk went into its worker's aggregate.
+    aggregate: Option<Aggregate>,
     outcomes: Vec<DrawOutcome>,
+}
+
+/// What one worker thread keeps from chunk to chunk: its buffers and the aggregate of the
+/// chunks it simulated. Each chunk's moments are sealed into exact sums at its end, and
+/// histograms and counts are integers, so the total of the workers' aggregates is the same,
+/// bit for bit, as merging one aggregate per chunk in chunk order, however the chunks fell
+/// to the threads.
+struct Worker {
+    workspace: Workspace,
+    bins: BinQueue,
+    aggregate: Aggregate,
+}
+
+/// One [`Worker`] per thread of the pool, created when the thread first takes a chunk.
+struct Workers(Vec<Mutex<Option<Worker>>>);
+
+impl Workers {
+    fn new() -> Workers {
+        Workers(
+            (0..rayon::current_num_threads())
+                .map(|_| Mutex::new(None))
+                .collect(),
+        )
+    }
+
+    /// Runs `f` on the calling thread's worker.
+    fn with<T>(&self, layout: &Layout, ranges: &Ranges, f: impl FnOnce(&mut Worker) -> T) -> T {
+        let i = rayon::current_thread_index().unwrap_or(0) % self.0.len();
+        let mut slot = self.0[i].lock().unwrap_or_else(|e| e.into_inner());
+        let worker = slot.get_or_insert_with(|| Worker {
+            workspace: Workspace::default(),
+            bins: layout.bin_queue(),
+            aggregate: Aggregate::new(*layout, ranges),
+        });
+        f(worker)
+    }
+
+    /// Merges every worker's aggregate into `total`.
+    fn merge_into(self, total: &mut Aggregate) {
+        for slot in self.0 {
+            if let Some(w) = slot.into_inner().unwrap_or_else(|e| e.into_inner()) {
+                total.merge(&w.aggregate);
+            }
+        }
+    }
 }
 
 /// Simulates `opts.draws` draws and aggregates them; `sink` sees each draw in order.
@@ -180,6 +232,10 @@ fn run_in_pool(
     }
     drop(pilot);
     let mut stop = tracker.as_mut().is_some_and(|t| t.update(&total));
+    // A run to a precision looks at the total after every chunk: one aggregate per chunk;
+    // otherwise one per worker, reused from chunk to chunk.
+    let per_chunk = tracker.is_some();
+    let workers = Workers::new();
 
     ordered_chunks(
         if stop { 0 } else { n },
@@ -189,10 +245,17 @@ fn run_in_pool(
             done: done - first_draw.min(done),
             total: own,
         },
-        |start, end| run_chunk(sc, opts.seed, &layout, &ranges, start, end, keep),
+        |start, end| {
+            workers.with(&layout, &ranges, |w| {
+                let own = per_chunk.then(|| Aggregate::new(layout, &ranges));
+                run_chunk(sc, opts.seed, start..end, keep, own, w)
+            })
+        },
         |r: ChunkResult, end| {
             // Never called after it returned false: ordered_chunks drops the rest of the wave.
-            total.merge(&r.aggregate);
+            if let Some(a) = &r.aggregate {
+                total.merge(a);
+            }
             if let Some(s) = sink.as_mut() {
                 for o in &r.outcomes {
                     s(o)?;
@@ -210,6 +273,7 @@ fn run_in_pool(
             Ok(!stop)
         },
     )?;
+    workers.merge_into(&mut total);
     bar.finish_and_clear();
     let report = tracker.map(|t| t.report(&total));
     Ok((total, report))
@@ -304,30 +368,33 @@ pub fn ordered_chunks<A: Send, E: Send>(
     Ok(())
 }
 
+/// Simulates the draws `draws` into `own` (returned with the result) if given, else into `w`'s
+/// aggregate; sealed at the end.
 fn run_chunk(
     sc: &Scenario,
     seed: u64,
-    layout: &Layout,
-    ranges: &Ranges,
-    start: u64,
-    end: u64,
+    draws: std::ops::Range<u64>,
     keep: bool,
+    mut own: Option<Aggregate>,
+    w: &mut Worker,
 ) -> Result<ChunkResult, RunError> {
-    let mut ws = Workspace::default();
-    let mut aggregate = Aggregate::new(*layout, ranges);
+    let aggregate = own.as_mut().unwrap_or(&mut w.aggregate);
+    let layout = aggregate.layout;
     let mut outcomes = vec![];
     let (mut values, mut events) = (vec![], vec![]);
-    for d in start..end {
-        let o = simulate_draw(sc, seed, d, &mut ws);
-        extract(o, layout, &mut values, &mut events);
-        check_finite(sc, layout, seed, d, &values)?;
-        aggregate.push(o, &values, &events);
+    for d in draws {
+        let o = simulate_draw(sc, seed, d, &mut w.workspace);
+        extract(o, &layout, &mut values, &mut events);
+        check_finite(sc, &layout, seed, d, &values)?;
+        aggregate.push_queued(o, &values, &events, &mut w.bins);
         if keep {
             outcomes.push(o.clone());
         }
     }
+    aggregate.flush(&mut w.bins);
+    aggregate.seal();
     Ok(ChunkResult {
-        aggregate,
+        aggregate: own,
         outcomes,
     })
 }

@@ -23,6 +23,9 @@ impl Schedule {
 
     /// Value in calendar year `year`.
     pub fn at(&self, year: i32) -> f64 {
+        if self.steps.is_empty() {
+            return self.before;
+        }
         self.steps
             .range(..=year)
             .next_back()

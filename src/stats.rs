@@ -158,6 +158,19 @@ impl Moments {
         self.max = self.max.max(x);
     }
 
+    /// Moves the pushed draws into the exact sums (the end of a chunk): the same as merging
+    /// them into empty moments, so a total does not depend on which accumulator a chunk's
+    /// draws were pushed into.
+    pub fn seal(&mut self) {
+        if self.open_n == 0 {
+            return;
+        }
+        let r = self.reference;
+        let sealed = self.sealed.get_or_insert_with(Box::default);
+        sealed.add_open(self.open_n, self.open_mean, self.open_m2, r);
+        (self.open_n, self.open_mean, self.open_m2) = (0, 0.0, 0.0);
+    }
+
     pub fn merge(&mut self, o: &Moments) {
         assert!(
             self.reference == o.reference,
@@ -235,6 +248,13 @@ impl Moments {
     }
 }
 
+/// Where a value falls in a [`Histogram`].
+enum Slot {
+    Under,
+    Over,
+    Bin(usize),
+}
+
 /// A histogram over [lo, hi) with `BINS` bins and counts below and above.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Histogram {
@@ -266,13 +286,53 @@ impl Histogram {
     }
 
     pub fn push(&mut self, x: f64) {
+        match self.slot(x) {
+            Slot::Under => self.under += 1,
+            Slot::Over => self.over += 1,
+            Slot::Bin(i) => self.bins[i] += 1,
+        }
+    }
+
+    /// Where `x` falls, in two bytes: its bin, or [`UNDER`] or [`OVER`].
+    fn code(&self, x: f64) -> u16 {
+        match self.slot(x) {
+            Slot::Under => UNDER,
+            Slot::Over => OVER,
+            Slot::Bin(i) => i as u16,
+        }
+    }
+
+    /// Counts draws given by their [`Histogram::code`]s: the same counts as pushing each.
+    /// Draws in the bin of the draw before are counted in a register and added once, so that
+    /// a quantity whose draws crowd into few bins does not wait on one bin's memory again and
+    /// again.
+    fn count(&mut self, codes: &[u16]) {
+        let (mut under, mut over) = (0, 0);
+        let (mut last, mut run) = (0, 0);
+        for &c in codes {
+            match c {
+                UNDER => under += 1,
+                OVER => over += 1,
+                c if usize::from(c) == last => run += 1,
+                c => {
+                    self.bins[last] += run;
+                    (last, run) = (usize::from(c), 1);
+                }
+            }
+        }
+        self.bins[last] += run;
+        self.under += under;
+        self.over += over;
+    }
+
+    fn slot(&self, x: f64) -> Slot {
         if x < self.lo {
-            self.under += 1;
+            Slot::Under
         } else if x >= self.hi {
-            self.over += 1;
+            Slot::Over
         } else {
             let i = ((x - self.lo) / (self.hi - self.lo) * BINS as f64) as usize;
-            self.bins[i.min(BINS - 1)] += 1;
+            Slot::Bin(i.min(BINS - 1))
         }
     }
 
@@ -361,6 +421,32 @@ impl Stat {
         self.hist.push(x);
     }
 
+    /// Pushes one draw into `stats` (`row` holds its value of every quantity): the moments
+    /// now, the histogram bins into `queue`, counted by [`Stat::count_queued`]. Once counted,
+    /// the same, bit for bit, as [`Stat::push`] of each value.
+    ///
+    /// # Panics
+    /// If the queue is full or `row` is not as long as `stats`.
+    pub fn push_row(stats: &mut [Stat], row: &[f64], queue: &mut BinQueue) {
+        assert!(queue.queued < queue.block, "a full bin queue");
+        assert_eq!(row.len(), stats.len(), "a value per quantity");
+        let (d, block) = (queue.queued, queue.block);
+        for (q, (s, &x)) in stats.iter_mut().zip(row).enumerate() {
+            s.moments.push(x);
+            queue.codes[q * block + d] = s.hist.code(x);
+        }
+        queue.queued += 1;
+    }
+
+    /// Counts the bins waiting in `queue` (one quantity at a time) and empties it.
+    pub fn count_queued(stats: &mut [Stat], queue: &mut BinQueue) {
+        let n = queue.queued;
+        for (s, codes) in stats.iter_mut().zip(queue.codes.chunks_exact(queue.block)) {
+            s.hist.count(&codes[..n]);
+        }
+        queue.queued = 0;
+    }
+
     pub fn merge(&mut self, o: &Stat) {
         self.moments.merge(&o.moments);
         self.hist.merge(&o.hist);
@@ -396,6 +482,34 @@ impl Stat {
         }
     }
 }
+
+/// The histogram bins of up to `block` draws of many quantities, quantity by quantity, waiting
+/// to be counted ([`Stat::push_row`], [`Stat::count_queued`]): each quantity's 2,048 bins are
+/// then visited once per block rather than once per draw, so they stay in cache; a bin takes
+/// two bytes here.
+pub struct BinQueue {
+    codes: Vec<u16>,
+    block: usize,
+    queued: usize,
+}
+
+impl BinQueue {
+    pub fn new(quantities: usize, block: usize) -> BinQueue {
+        BinQueue {
+            codes: vec![0; quantities * block],
+            block,
+            queued: 0,
+        }
+    }
+
+    pub fn is_full(&self) -> bool {
+        self.queued == self.block
+    }
+}
+
+/// The codes of [`Histogram::code`] below and above the range (a bin is its index).
+const UNDER: u16 = BINS as u16;
+const OVER: u16 = UNDER + 1;
 
 /// Mean, sd, Monte Carlo standard error of the mean, extremes and quantiles.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -531,6 +645,71 @@ mod tests {
             (a.moments.min(), a.moments.max()),
             (one.moments.min(), one.moments.max())
         );
+    }
+
+    #[test]
+    fn queued_bins_count_the_same_as_draws_pushed_one_by_one() {
+        // 11 quantities, 70 draws in blocks of 30: runs of equal values, values below and
+        // above the range, a constant quantity.
+        let xs = sample(11 * 70);
+        let rows: Vec<f64> = xs
+            .iter()
+            .enumerate()
+            .map(|(i, &x)| match i % 11 {
+                0 => 1.0,
+                1 => (x * 2.0).round() / 2.0,
+                _ => x * (1 + i % 11) as f64,
+            })
+            .collect();
+        let fresh = || -> Vec<Stat> {
+            (0..11)
+                .map(|_| {
+                    let (lo, hi) = Histogram::range_for(-1.5, 1.5);
+                    Stat::new(lo, hi)
+                })
+                .collect()
+        };
+        let (mut one, mut block) = (fresh(), fresh());
+        for row in rows.chunks(11) {
+            for (s, &x) in one.iter_mut().zip(row) {
+                s.push(x);
+            }
+        }
+        let mut queue = BinQueue::new(11, 30);
+        for row in rows.chunks(11) {
+            if queue.is_full() {
+                Stat::count_queued(&mut block, &mut queue);
+            }
+            Stat::push_row(&mut block, row, &mut queue);
+        }
+        Stat::count_queued(&mut block, &mut queue);
+        assert_eq!(block, one, "bit for bit, bins and open moments alike");
+        assert!(one[3].hist.under > 0 && one[3].hist.over > 0);
+    }
+
+    #[test]
+    fn sealing_between_chunks_totals_the_same_as_merging_them() {
+        let xs = sample(3000);
+        let (lo, hi) = Histogram::range_for(-3.0, 3.0);
+        let chunks: Vec<&[f64]> = xs.chunks(1024).collect();
+        // One accumulator per chunk, merged in order (a run to a precision) ...
+        let mut merged = Stat::new(lo, hi);
+        for c in &chunks {
+            let mut s = Stat::new(lo, hi);
+            c.iter().for_each(|&x| s.push(x));
+            merged.merge(&s);
+        }
+        // ... and two workers that seal after each chunk, taking the chunks out of order.
+        let mut workers = [Stat::new(lo, hi), Stat::new(lo, hi)];
+        for (w, c) in [(1, chunks[2]), (0, chunks[0]), (1, chunks[1])] {
+            c.iter().for_each(|&x| workers[w].push(x));
+            workers[w].moments.seal();
+        }
+        let mut total = Stat::new(lo, hi);
+        total.merge(&workers[0]);
+        total.merge(&workers[1]);
+        assert_eq!(total.summary(), merged.summary());
+        assert_eq!(total.hist, merged.hist);
     }
 
     #[test]

@@ -60,7 +60,6 @@ fn compare_world(name: &str) {
         failures: vec![],
     };
     let t_max = sc.horizon();
-    let n_k = sc.indicators.len();
     init(&sc, 1, 0, &mut ws);
     for t in 1..=t_max {
         ws.advance(&sc, t);
@@ -81,8 +80,8 @@ fn compare_world(name: &str) {
             let r = &reference["wijken"][&wijk.name];
             for (k, ind) in sc.indicators.iter().enumerate() {
                 for (var, ours) in [
-                    ("z", ws.state.z[w * n_k + k]),
-                    ("g", ws.state.g[w * n_k + k]),
+                    ("z", ws.state.structural(w, k)),
+                    ("g", ws.state.observed(w, k)),
                 ] {
                     check.at(
                         &format!("{} {var} {} {year}", wijk.name, ind.name),
@@ -288,7 +287,6 @@ fn one_year_of_one_wijk_and_one_corporation_by_hand() {
     let sc = scenario::load(Path::new("tests/reference/scenarios/world_a.toml")).unwrap();
     let w = sc.wijken.iter().position(|w| w.name == "Noord").unwrap();
     let c2 = sc.corporations.iter().position(|c| c.name == "C2").unwrap();
-    let n_k = sc.indicators.len();
     let close = |a: f64, b: f64, what: &str| {
         assert!(
             (a - b).abs() <= 1e-9 * b.abs().max(1.0),
@@ -314,9 +312,13 @@ fn one_year_of_one_wijk_and_one_corporation_by_hand() {
     let r = 1.0 - (-s / 1000.0).exp();
     // Structural gap: closure eff r max(z, 0) with eff 0.015; leakage of (1 - z) is 0 at z = 1.
     let z = 1.0 - 0.015 * r;
-    close(ws.state.z[w * n_k], z, "structural unemployment gap");
+    close(ws.state.structural(w, 0), z, "structural unemployment gap");
     // Observed: the cycle as a level, 150 x (3.9% - 5.5%) / 8 pp = -0.3.
-    close(ws.state.g[w * n_k], z - 0.3, "observed unemployment gap");
+    close(
+        ws.state.observed(w, 0),
+        z - 0.3,
+        "observed unemployment gap",
+    );
 
     // C2: 10,000 dwellings (1,250 in Noord, 3,000 in Zuid, 5,750 outside) sells 0.7% of them
     // at market value less 5%: wijk dwellings at the start discount of 25% (cv_0 = 1).

@@ -9,7 +9,7 @@ use super::economy::{self, EconomySummary, EconomyYear};
 use super::gaps::{self, GapDrivers, IndicatorDraw};
 use super::params::{CorporationParams, GapParams, MunicipalityParams, PropertyParams};
 use super::{municipality, property};
-use crate::dist::unit_mean_lognormal;
+use crate::dist::UnitMeanLognormal;
 use crate::rng::{StreamRng, component_key, stream};
 use crate::scenario::{Scenario, UNEMPLOYMENT};
 use rand_distr::{Distribution, StandardNormal};
@@ -135,9 +135,9 @@ pub struct DrawState {
     pub price_index: f64,
     /// V^city_t.
     pub city_value: f64,
-    /// Structural gaps per wijk and indicator (w * K + k).
+    /// Structural gaps per indicator and wijk (k * W + w; [`DrawState::structural`]).
     pub z: Vec<f64>,
-    /// Observed gaps per wijk and indicator.
+    /// Observed gaps per indicator and wijk ([`DrawState::observed`]).
     pub g: Vec<f64>,
     /// Programme stock K per wijk.
     pub stock: Vec<f64>,
@@ -145,6 +145,18 @@ pub struct DrawState {
     pub c: Vec<f64>,
     pub cv: Vec<f64>,
     pub corporations: Vec<CorpState>,
+}
+
+impl DrawState {
+    /// The structural gap z of wijk `w` and indicator `k`.
+    pub fn structural(&self, w: usize, k: usize) -> f64 {
+        self.z[k * self.stock.len() + w]
+    }
+
+    /// The observed gap g of wijk `w` and indicator `k`.
+    pub fn observed(&self, w: usize, k: usize) -> f64 {
+        self.g[k * self.stock.len() + w]
+    }
 }
 
 /// Scratch buffers of one year, reused from year to year.
@@ -159,10 +171,18 @@ pub struct Scratch {
     /// Per municipality: this year's budget and shortfall.
     budget: Vec<f64>,
     shortfall: Vec<f64>,
+    /// Per wijk: the social response and the dwellings upgraded (pp) this year.
+    response: Vec<f64>,
+    upgraded_pp: Vec<f64>,
+    /// Per indicator and wijk (k * W + w): direct closure and noise.
     direct: Vec<f64>,
     noise: Vec<f64>,
+    /// One wijk's observed gaps, indicator by indicator.
+    wijk_g: Vec<f64>,
     /// Per corporation: the step-2 valuation.
     valuations: Vec<corporation::Valuation>,
+    /// Per indicator: its wijk multipliers' distribution.
+    lognormals: Vec<UnitMeanLognormal>,
 }
 
 /// Reusable buffers for [`simulate_draw`].
@@ -317,21 +337,30 @@ pub fn init_mixed(sc: &Scenario, seed: u64, streams: &Streams, ws: &mut Workspac
     // Per-wijk multipliers: the first number of each (wijk, indicator) stream; the rest of
     // the stream is that wijk's yearly noise for that indicator.
     ws.wijk_rngs.clear();
-    out.multipliers.clear();
     dp.indicators.clear();
-    for w in &sc.wijken {
-        for (k, ind) in sc.indicators.iter().enumerate() {
+    let lognormals = &mut ws.scratch.lognormals;
+    lognormals.clear();
+    lognormals.extend(
+        sc.indicators
+            .iter()
+            .map(|i| UnitMeanLognormal::new(i.wijk_cv)),
+    );
+    // Indicator by indicator (k * W + w), the order of the yearly gap update; the
+    // multipliers are reported wijk by wijk (w * K + k).
+    reset(&mut out.multipliers, n_w * n_k, 0.0);
+    for (k, ind) in sc.indicators.iter().enumerate() {
+        for (w, wijk) in sc.wijken.iter().enumerate() {
             let (dm, dn) = (streams.pick(|s| s.multipliers), streams.pick(|s| s.noise));
-            let mut rng = stream(seed, dm, w.indicator_keys[k]);
-            let m = unit_mean_lognormal(ind.wijk_cv, StandardNormal.sample(&mut rng));
+            let mut rng = stream(seed, dm, wijk.indicator_keys[k]);
+            let m = lognormals[k].at(StandardNormal.sample(&mut rng));
             if dn != dm {
                 // The noise of draw dn: its stream past the number its multiplier took.
-                rng = stream(seed, dn, w.indicator_keys[k]);
+                rng = stream(seed, dn, wijk.indicator_keys[k]);
                 let _: f64 = StandardNormal.sample(&mut rng);
             }
             ws.wijk_rngs.push(rng);
-            out.multipliers.push(m);
-            let wi = &w.indicators[k];
+            out.multipliers[w * n_k + k] = m;
+            let wi = &wijk.indicators[k];
             dp.indicators.push(IndicatorDraw {
                 effect: v[ind.effect.0] * m,
                 cyclical: v[ind.cyclical.0] / wi.gap0,
@@ -420,8 +449,10 @@ pub fn init_mixed(sc: &Scenario, seed: u64, streams: &Streams, ws: &mut Workspac
     reset(&mut s.social, n_w, 0.0);
     reset(&mut s.budget, sc.municipalities.len(), 0.0);
     reset(&mut s.shortfall, sc.municipalities.len(), 0.0);
-    reset(&mut s.direct, n_k, 0.0);
-    reset(&mut s.noise, n_k, 0.0);
+    reset(&mut s.direct, n_w * n_k, 0.0);
+    reset(&mut s.noise, n_w * n_k, 0.0);
+    reset(&mut s.response, n_w, 0.0);
+    reset(&mut s.upgraded_pp, n_w, 0.0);
 }
 
 /// One year's inputs that every step reads.
@@ -640,31 +671,38 @@ fn gaps_and_values(
     let leak = gp.leak * (1.0 - gp.retention);
     let unemployment_deviation = y.x.unemployment - sc.economy.mean[UNEMPLOYMENT];
     let pop_total = sc.total_population();
-    let mut c_all = 0.0;
     for (w, wijk) in sc.wijken.iter().enumerate() {
         st.stock[w] = gaps::stock(st.stock[w], gp.decay, s.social[w] / wijk.population);
-        for k in 0..n_k {
-            s.noise[k] = StandardNormal.sample(&mut wijk_rngs[w * n_k + k]);
-        }
+        s.response[w] = gaps::response(st.stock[w], gp.k_half);
         let upgraded = s.physical[w] / (gp.upgrade_cost * st.price_index);
-        let drivers = GapDrivers {
-            response: gaps::response(st.stock[w], gp.k_half),
-            upgraded_pp: 100.0 * upgraded / wijk.dwellings,
-            aging_pp: gp.aging,
-            leak,
-            unemployment_deviation,
-            noise: &s.noise,
-        };
-        let range = w * n_k..(w + 1) * n_k;
-        gaps::step(
-            &dp.indicators[range.clone()],
-            &sc.spillover_matrix,
-            &drivers,
-            &mut st.z[range.clone()],
-            &mut st.g[range.clone()],
-            &mut s.direct,
-        );
-        let g = &st.g[range];
+        s.upgraded_pp[w] = 100.0 * upgraded / wijk.dwellings;
+    }
+    // Each wijk and indicator draws from its own stream.
+    for (e, rng) in s.noise.iter_mut().zip(wijk_rngs.iter_mut()) {
+        *e = StandardNormal.sample(rng);
+    }
+    let drivers = GapDrivers {
+        response: &s.response,
+        upgraded_pp: &s.upgraded_pp,
+        aging_pp: gp.aging,
+        leak,
+        unemployment_deviation,
+        noise: &s.noise,
+    };
+    gaps::step(
+        &dp.indicators,
+        sc.spillover_matrix.as_slice(),
+        &drivers,
+        &mut st.z,
+        &mut st.g,
+        &mut s.direct,
+    );
+    let mut c_all = 0.0;
+    let n_w = sc.wijken.len();
+    for (w, wijk) in sc.wijken.iter().enumerate() {
+        let g = &mut s.wijk_g;
+        g.clear();
+        g.extend((0..n_k).map(|k| st.g[k * n_w + w]));
         let c = gaps::composite(sc.indicators.iter().map(|i| i.weight), g);
         let cv = gaps::composite(dp.value_weights.iter().copied(), g);
         st.c[w] = c;
@@ -715,8 +753,10 @@ pub fn finish(sc: &Scenario, dp: &DrawParams, st: &DrawState, out: &mut DrawOutc
     let n_k = sc.indicators.len();
     let prop = dp.property();
     let pop_total = sc.total_population();
+    let n_w = sc.wijken.len();
     out.g_final.clear();
-    out.g_final.extend_from_slice(&st.g);
+    out.g_final
+        .extend((0..n_w * n_k).map(|i| st.g[(i % n_k) * n_w + i / n_k]));
     reset(&mut out.g_final_all, n_k, 0.0);
     out.uplift.clear();
     for (w, wijk) in sc.wijken.iter().enumerate() {
@@ -724,7 +764,7 @@ pub fn finish(sc: &Scenario, dp: &DrawParams, st: &DrawState, out: &mut DrawOutc
             property::uplift_per_dwelling(st.city_value, prop.start_discount, prop.theta, st.cv[w]);
         out.uplift.push(wijk.dwellings * per_dwelling);
         for k in 0..n_k {
-            out.g_final_all[k] += st.g[w * n_k + k] * wijk.population / pop_total;
+            out.g_final_all[k] += st.g[k * n_w + w] * wijk.population / pop_total;
         }
     }
     for ((corp, cs), co) in sc
