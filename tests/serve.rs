@@ -30,6 +30,17 @@ fn figures(v: &Value) -> Vec<(String, [f64; 4])> {
         .collect()
 }
 
+/// Runs `wijksim command args paths...`; true when it succeeded.
+fn wijksim(command: &str, args: &[&str], paths: &[&std::path::Path]) -> bool {
+    Command::new(env!("CARGO_BIN_EXE_wijksim"))
+        .arg(command)
+        .args(args)
+        .args(paths)
+        .status()
+        .unwrap()
+        .success()
+}
+
 #[test]
 fn the_page_and_its_assets_are_served_offline_with_a_strict_policy() {
     let dir = tempfile::tempdir().unwrap();
@@ -122,13 +133,12 @@ fn a_what_if_gives_exactly_what_wijksim_run_of_its_downloaded_scenario_gives() {
     let file = dir.path().join("small_whatif.toml");
     std::fs::write(&file, &toml).unwrap();
     let out = dir.path().join("run");
-    let status = Command::new(env!("CARGO_BIN_EXE_wijksim"))
-        .args(["run", "--no-charts", "-q", "--threads", "1", "--out"])
-        .arg(&out)
-        .arg(&file)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    // No -n or --seed: the file carries the page's.
+    assert!(wijksim(
+        "run",
+        &["--no-charts", "-q", "--threads", "1", "--out"],
+        &[&out, &file]
+    ));
     let summary = json(&std::fs::read_to_string(out.join("summary.json")).unwrap());
     let overall = &summary["overall"];
     assert_eq!(summary["draws"], 600);
@@ -160,29 +170,33 @@ fn a_what_if_gives_exactly_what_wijksim_run_of_its_downloaded_scenario_gives() {
     }
     // The loaded column is `wijksim run` of the loaded scenario on the page's draws.
     let base = dir.path().join("base");
-    assert!(
-        Command::new(env!("CARGO_BIN_EXE_wijksim"))
-            .args([
-                "run",
-                "-n",
-                "600",
-                "--seed",
-                "11",
-                "--no-charts",
-                "-q",
-                "--out"
-            ])
-            .arg(&base)
-            .arg(&scenario)
-            .status()
-            .unwrap()
-            .success()
-    );
+    let same_draws = ["-n", "600", "--seed", "11", "--no-charts", "-q", "--out"];
+    assert!(wijksim("run", &same_draws, &[&base, &scenario]));
     let loaded = json(&std::fs::read_to_string(base.join("summary.json")).unwrap());
     assert_eq!(
         page_figures[0].1[0],
         loaded["overall"]["gap_closure"]["mean"].as_f64().unwrap()
     );
+    // The differences are `wijksim compare`'s paired differences of the same two scenarios.
+    let cmp = dir.path().join("compare");
+    assert!(wijksim("compare", &same_draws, &[&cmp, &scenario, &file]));
+    let compared = json(&std::fs::read_to_string(cmp.join("compare.json")).unwrap());
+    let c = &compared["comparisons"][0];
+    for ((key, f), field) in page_figures.iter().zip([
+        "gap_closure_difference",
+        "p_halved_difference",
+        "p_breach_icr_difference",
+        "p_breach_ltv_difference",
+    ]) {
+        for (i, stat) in [(2, "mean"), (3, "mcse")] {
+            let want = c[field][stat].as_f64().unwrap();
+            assert!(
+                (f[i] - want).abs() <= 1e-12 * want.abs().max(1e-3),
+                "{key} {stat}: page {} compare {want}",
+                f[i]
+            );
+        }
+    }
     // The difference is paired (common random numbers): its mean is the difference of the
     // means, and its error is far below that of two independent runs.
     let (_, g) = &page_figures[0];
@@ -383,7 +397,7 @@ fn bad_and_hostile_requests_get_clear_4xx_answers_and_the_server_keeps_working()
 fn a_change_cancels_the_run_before_it() {
     let dir = tempfile::tempdir().unwrap();
     // Enough draws that a what-if takes seconds on two cores.
-    let server = Server::start(&common::small_baseline(dir.path()), &["-n", "150000"]);
+    let server = Server::start(&common::small_baseline(dir.path()), &["-n", "300000"]);
     let addr = server.addr.clone();
     let first = std::thread::spawn(move || {
         let body = br#"{"levers":{"budget_per_resident":100}}"#;

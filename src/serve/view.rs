@@ -66,7 +66,7 @@ pub fn view(
 ) -> Result<View, plot::PlotError> {
     let a = &w.loaded_results.summary.overall;
     let b = &o.results.summary.overall;
-    let c = &o.comparison;
+    let [d_closure, d_halved, d_icr, d_ltv] = o.differences.map(|d| (d.mean, d.mcse));
     let last = o.results.summary.last_year;
     let l = |en: &'static str, nl: &'static str| lang.t(en, nl);
     // (key, label, loaded, what-if, paired difference): each figure as (value, its error).
@@ -82,7 +82,7 @@ pub fn view(
             ),
             (a.gap_closure.mean, a.gap_closure.mcse),
             (b.gap_closure.mean, b.gap_closure.mcse),
-            (c.gap_closure_difference.mean, c.gap_closure_difference.mcse),
+            d_closure,
         ),
         (
             "p_halved",
@@ -92,7 +92,7 @@ pub fn view(
             ),
             (a.p_halved.p, a.p_halved.mcse),
             (b.p_halved.p, b.p_halved.mcse),
-            (c.p_halved_difference.mean, c.p_halved_difference.mcse),
+            d_halved,
         ),
         (
             "p_breach_icr",
@@ -103,10 +103,7 @@ pub fn view(
             .into(),
             (a.p_breach_icr.p, a.p_breach_icr.mcse),
             (b.p_breach_icr.p, b.p_breach_icr.mcse),
-            (
-                c.p_breach_icr_difference.mean,
-                c.p_breach_icr_difference.mcse,
-            ),
+            d_icr,
         ),
         (
             "p_breach_ltv",
@@ -117,10 +114,7 @@ pub fn view(
             .into(),
             (a.p_breach_ltv.p, a.p_breach_ltv.mcse),
             (b.p_breach_ltv.p, b.p_breach_ltv.mcse),
-            (
-                c.p_breach_ltv_difference.mean,
-                c.p_breach_ltv_difference.mcse,
-            ),
+            d_ltv,
         ),
     ];
     let rows = lines

@@ -4,8 +4,9 @@
 //! differences against the loaded scenario. No server, no I/O but reading the scenario.
 
 use super::levers::{Baseline, LeverId, LeverProblem, Settings};
-use crate::compare::{self, CompareError, CompareOptions, Comparison};
+use crate::compare::Headline;
 use crate::engine::{self, Cancel, RunError, RunOptions};
+use crate::model::DrawOutcome;
 use crate::output::{self, Meta};
 use crate::plot::Lang;
 use crate::results::{self, RunResults};
@@ -25,14 +26,40 @@ pub struct WhatIf {
     pub threads: usize,
     /// The loaded scenario's results on the page's draws.
     pub loaded_results: RunResults,
+    /// Its paired figures, draw by draw (see [`PAIRED`]).
+    loaded_draws: Vec<[f64; 4]>,
+}
+
+/// The headline figures compared draw by draw with the loaded scenario: closure, and the
+/// events halved, ICR breach and LTV breach as 0 or 1 (so that the mean of a difference is
+/// the difference in probability). As `wijksim compare` defines them ([`Headline`]).
+pub const PAIRED: [&str; 4] = ["gap_closure", "p_halved", "p_breach_icr", "p_breach_ltv"];
+
+fn paired(o: &DrawOutcome, horizon: usize) -> [f64; 4] {
+    let h = Headline::of(o, horizon);
+    let flag = |x: bool| f64::from(u8::from(x));
+    [
+        h.closure,
+        flag(h.halved),
+        flag(h.breach_icr),
+        flag(h.breach_ltv),
+    ]
+}
+
+/// The mean of a per-draw difference (what-if minus loaded) and its Monte Carlo error.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Difference {
+    pub mean: f64,
+    pub mcse: f64,
 }
 
 /// A what-if that ran.
 pub struct Outcome {
     pub scenario: Scenario,
     pub results: RunResults,
-    /// Paired differences against the loaded scenario (what-if minus loaded).
-    pub comparison: Comparison,
+    /// Paired differences against the loaded scenario (what-if minus loaded), in
+    /// [`PAIRED`] order.
+    pub differences: [Difference; 4],
     pub seconds: f64,
 }
 
@@ -59,15 +86,6 @@ impl From<RunError> for WhatIfError {
     }
 }
 
-impl From<CompareError> for WhatIfError {
-    fn from(e: CompareError) -> WhatIfError {
-        match e {
-            CompareError::Interrupted { .. } => WhatIfError::Superseded,
-            other => WhatIfError::Failed(other.to_string()),
-        }
-    }
-}
-
 impl WhatIf {
     /// Loads `file` and runs it on `draws` draws from `seed` (the scenario's own seed when
     /// `None`).
@@ -87,7 +105,7 @@ impl WhatIf {
         loaded.run.draws = draws;
         loaded.run.seed = seed;
         let baseline = Baseline::of(&loaded, &merged);
-        let loaded_results = run_results(&loaded, threads, cancel).map_err(|e| {
+        let (loaded_results, loaded_draws) = run_paired(&loaded, threads, cancel).map_err(|e| {
             anyhow::anyhow!("{}: the loaded scenario does not run: {e}", file.display())
         })?;
         Ok(WhatIf {
@@ -98,6 +116,7 @@ impl WhatIf {
             seed,
             threads,
             loaded_results,
+            loaded_draws,
         })
     }
 
@@ -194,31 +213,36 @@ impl WhatIf {
         })
     }
 
-    /// Runs `sc` on the page's draws and compares it with the loaded scenario, draw by draw.
+    /// Runs `sc` on the page's draws and compares it with the loaded scenario, draw by draw
+    /// (the loaded scenario's figures of each draw were kept when the page started, so only
+    /// the what-if is simulated).
     ///
     /// # Errors
     /// Cancelled by `cancel`, or a failing run.
     pub fn run(&self, sc: &Scenario, cancel: &Cancel) -> Result<Outcome, WhatIfError> {
         let started = Instant::now();
-        let results = run_results(sc, self.threads, cancel)?;
-        let file = compare::run(
-            &[self.loaded.clone(), sc.clone()],
-            &CompareOptions {
-                draws: self.draws,
-                seed: self.seed,
-                threads: self.threads,
-                cancel: cancel.clone(),
-            },
-        )?;
-        let comparison = file
-            .comparisons
-            .into_iter()
-            .next()
-            .ok_or_else(|| WhatIfError::Failed("the comparison has no result".into()))?;
+        let (results, draws) = run_paired(sc, self.threads, cancel)?;
+        if draws.len() != self.loaded_draws.len() {
+            return Err(WhatIfError::Failed(format!(
+                "the what-if ran {} draws, the loaded scenario {}",
+                draws.len(),
+                self.loaded_draws.len()
+            )));
+        }
+        let differences = std::array::from_fn(|i| {
+            let mut m = crate::stats::Moments::about(0.0);
+            for (b, a) in draws.iter().zip(&self.loaded_draws) {
+                m.push(b[i] - a[i]);
+            }
+            Difference {
+                mean: m.mean(),
+                mcse: m.mcse(),
+            }
+        });
         Ok(Outcome {
             scenario: sc.clone(),
             results,
-            comparison,
+            differences,
             seconds: started.elapsed().as_secs_f64(),
         })
     }
@@ -244,6 +268,31 @@ pub fn run_results(
     threads: usize,
     cancel: &Cancel,
 ) -> Result<RunResults, WhatIfError> {
+    results_of(sc, threads, cancel, None)
+}
+
+/// [`run_results`], and the [`PAIRED`] figures of every draw in draw order.
+fn run_paired(
+    sc: &Scenario,
+    threads: usize,
+    cancel: &Cancel,
+) -> Result<(RunResults, Vec<[f64; 4]>), WhatIfError> {
+    let mut draws = Vec::with_capacity(sc.run.draws as usize);
+    let horizon = sc.horizon();
+    let mut keep = |o: &DrawOutcome| {
+        draws.push(paired(o, horizon));
+        Ok(())
+    };
+    let results = results_of(sc, threads, cancel, Some(&mut keep))?;
+    Ok((results, draws))
+}
+
+fn results_of(
+    sc: &Scenario,
+    threads: usize,
+    cancel: &Cancel,
+    sink: Option<engine::DrawSink>,
+) -> Result<RunResults, WhatIfError> {
     let started = Instant::now();
     let opts = RunOptions {
         draws: sc.run.draws,
@@ -254,7 +303,7 @@ pub fn run_results(
         precision: vec![],
         chunks: None,
     };
-    let aggregate = engine::run(sc, &opts, None)?;
+    let aggregate = engine::run(sc, &opts, sink)?;
     let meta = Meta::new(sc, sc.run.draws, threads, started.elapsed().as_secs_f64());
     let summary = output::summary(sc, &aggregate);
     let mut yearly = vec![];
