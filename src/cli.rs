@@ -1093,7 +1093,7 @@ fn serve(args: ServeArgs, cancel: &Cancel) -> anyhow::Result<()> {
     }
     let addr = std::net::SocketAddr::new(args.bind, args.port);
     let name = whatif.loaded.name.clone();
-    let (draws, seed) = (whatif.draws, whatif.seed);
+    let (draws, seed) = (whatif.loaded.run.draws, whatif.loaded.run.seed);
     crate::serve::serve(whatif, addr, args.lang, cancel.clone(), |bound| {
         let host = if bound.ip().is_unspecified() {
             "127.0.0.1".to_string()

@@ -50,21 +50,8 @@ pub fn fitted_document(
             .iter()
             .find(|p| p.path == path)
             .ok_or_else(|| fail(format!("no parameter {path}")))?;
-        match p.param.constant_value() {
-            Some(v) => Ok(toml::Value::Float(v)),
-            None => {
-                let mut t = match toml::Value::try_from(&p.param.spec) {
-                    Ok(toml::Value::Table(t)) => t,
-                    other => return Err(fail(format!("cannot write {path}: {other:?}"))),
-                };
-                for (k, v) in [("lower", p.param.lower), ("upper", p.param.upper)] {
-                    if let Some(v) = v {
-                        t.insert(k.into(), toml::Value::Float(v));
-                    }
-                }
-                Ok(toml::Value::Table(t))
-            }
-        }
+        param_toml(&p.param.spec, p.param.lower, p.param.upper)
+            .ok_or_else(|| fail(format!("cannot write {path}")))
     };
     let mut indicators: Option<Vec<toml::Value>> = None;
     for (path, value) in values {
@@ -198,7 +185,36 @@ fn get<'a>(table: &'a toml::Table, keys: &[&str]) -> Option<&'a toml::Value> {
     }
 }
 
-fn insert(table: &mut toml::Table, keys: &[&str], value: toml::Value) -> Result<(), String> {
+/// A parameter as a scenario file writes it: a number for a constant, else the distribution's
+/// table with its `lower` and `upper` bounds if it has them; `None` if it cannot be written.
+pub(crate) fn param_toml(
+    spec: &crate::dist::DistSpec,
+    lower: Option<f64>,
+    upper: Option<f64>,
+) -> Option<toml::Value> {
+    if let crate::dist::DistSpec::Constant { value } = *spec {
+        return Some(toml::Value::Float(value));
+    }
+    let toml::Value::Table(mut t) = toml::Value::try_from(spec).ok()? else {
+        return None;
+    };
+    for (k, v) in [("lower", lower), ("upper", upper)] {
+        if let Some(v) = v {
+            t.insert(k.into(), toml::Value::Float(v));
+        }
+    }
+    Some(toml::Value::Table(t))
+}
+
+/// Sets `value` at `keys` in `table`, making the tables on the way.
+///
+/// # Errors
+/// A key on the way that holds a value, not a table.
+pub(crate) fn insert(
+    table: &mut toml::Table,
+    keys: &[&str],
+    value: toml::Value,
+) -> Result<(), String> {
     let (last, parents) = keys.split_last().expect("a path has a key");
     let mut t = table;
     for k in parents {

@@ -12,6 +12,7 @@ pub use document::Parsed;
 pub(crate) use document::{parse_toml, without_consequences};
 pub use entities::SECTOR_AVERAGE;
 pub use fitted::fitted_document;
+pub(crate) use fitted::{insert as insert_at, param_toml};
 pub mod params;
 pub mod raw;
 mod resolve;

@@ -25,6 +25,14 @@ pub const STATUTORY_LEVY: [(i32, f64); 5] = [
     (2017, 0.00536),
 ];
 
+/// [`STATUTORY_LEVY`] as a schedule (nothing before 2013).
+fn statutory_levy() -> Schedule {
+    Schedule {
+        before: 0.0,
+        steps: STATUTORY_LEVY.into_iter().collect(),
+    }
+}
+
 /// The levers, in page order.
 pub const LEVERS: [LeverId; 12] = [
     LeverId::BudgetPerResident,
@@ -360,14 +368,7 @@ impl Baseline {
         let levy_on = in_run(&levy).iter().any(|&v| v != 0.0);
         values.insert(LeverId::Levy, Value::Switch(levy_on));
         values.insert(LeverId::LevyScale, Value::Number(1.0));
-        let levy_base = if levy_on {
-            levy
-        } else {
-            Schedule {
-                before: 0.0,
-                steps: STATUTORY_LEVY.into_iter().collect(),
-            }
-        };
+        let levy_base = if levy_on { levy } else { statutory_levy() };
         let rent = corp("rent_policy").map_or(Schedule::constant(0.0), |c| c.rent_policy.clone());
         let rent_years = in_run(&rent);
         values.insert(LeverId::RentPolicy, Value::Number(rent_years[0]));
@@ -510,11 +511,7 @@ impl Baseline {
                 }
             }
             LeverId::LevyScale => notes.push(
-                if self.levy_base.steps.iter().eq(STATUTORY_LEVY
-                    .iter()
-                    .map(|(y, v)| (y, v))
-                    .collect::<Vec<_>>())
-                {
+                if self.levy_base == statutory_levy() {
                     lang.t(
                         "Of the statutory rates 2013-2017 (0.014% to 0.536% of the WOZ value).",
                         "Van de wettelijke tarieven 2013-2017 (0,014% tot 0,536% van de WOZ-waarde).",
@@ -612,8 +609,8 @@ impl Baseline {
                         )));
                     }
                 }
-                (Control::Number { min, max, .. } | Control::Year { min, max }, v) => {
-                    let year = matches!(self.control(id), Control::Year { .. });
+                (c @ (Control::Number { min, max, .. } | Control::Year { min, max }), v) => {
+                    let year = matches!(c, Control::Year { .. });
                     match v.as_f64().filter(|x| x.is_finite()) {
                         None => problems.push(problem(
                             lang.t("must be a number", "moet een getal zijn")
@@ -707,7 +704,10 @@ impl Baseline {
                     _ => continue,
                 },
             };
-            insert(&mut doc, id.path(), value);
+            let keys: Vec<&str> = id.path().split('.').collect();
+            // The lever paths are fixed and none runs through another's value.
+            crate::scenario::insert_at(&mut doc, &keys, value)
+                .expect("lever paths are tables down to their keys");
         }
         doc
     }
@@ -715,21 +715,10 @@ impl Baseline {
     /// A parameter lever's value as the file writes it: the number, or the scenario's
     /// distribution moved to it (bounds kept).
     fn param_value(&self, id: LeverId, x: f64) -> toml::Value {
-        let Some(p) = self.dists.get(&id) else {
-            return toml::Value::Float(x);
-        };
-        let moved: DistSpec = p.spec.at_location(x);
-        let mut t = match toml::Value::try_from(&moved) {
-            Ok(toml::Value::Table(t)) => t,
-            // A distribution always serialises as a table; a number is the fallback.
-            _ => return toml::Value::Float(x),
-        };
-        for (k, v) in [("lower", p.lower), ("upper", p.upper)] {
-            if let Some(v) = v {
-                t.insert(k.into(), toml::Value::Float(v));
-            }
-        }
-        toml::Value::Table(t)
+        self.dists
+            .get(&id)
+            .and_then(|p| crate::scenario::param_toml(&p.spec.at_location(x), p.lower, p.upper))
+            .unwrap_or(toml::Value::Float(x))
     }
 
     /// One line per changed lever, for the what-if scenario's description and the page.
@@ -816,26 +805,6 @@ fn schedule_value(s: &Schedule, scale: f64) -> toml::Value {
         t.insert(y.to_string(), toml::Value::Float(v * scale));
     }
     toml::Value::Table(t)
-}
-
-/// Sets dotted `path` in `doc`, making tables on the way.
-fn insert(doc: &mut toml::Table, path: &str, value: toml::Value) {
-    let keys: Vec<&str> = path.split('.').collect();
-    let (last, parents) = keys.split_last().expect("a path has a key");
-    let mut t = doc;
-    for k in parents {
-        let entry = t
-            .entry(k.to_string())
-            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-        t = match entry {
-            toml::Value::Table(inner) => inner,
-            other => {
-                *other = toml::Value::Table(toml::Table::new());
-                other.as_table_mut().expect("just made a table")
-            }
-        };
-    }
-    t.insert(last.to_string(), value);
 }
 
 /// Which municipalities and corporations override a key: key -> names.

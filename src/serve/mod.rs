@@ -262,8 +262,8 @@ async fn lever_list(
         "scenario": w.loaded.name,
         "description": w.loaded.description,
         "file": w.file.display().to_string(),
-        "draws": w.draws,
-        "seed": w.seed,
+        "draws": w.loaded.run.draws,
+        "seed": w.loaded.run.seed,
         "lang": lang.code(),
         "levers": w.baseline.views(lang),
         "texts": texts(lang),
@@ -341,7 +341,9 @@ async fn run(
     body: Result<axum::Json<Request>, JsonRejection>,
 ) -> Result<Response, Refusal> {
     let (lang, settings) = checked(&s, body)?;
-    let cancel = linked(&s);
+    // This run replaces the one before it; a shutdown after the swap cancels it through
+    // `current`, one before it is seen here.
+    let cancel = Cancel::default();
     {
         let mut current = s.current.lock().unwrap_or_else(|e| e.into_inner());
         current.cancel();
@@ -351,9 +353,8 @@ async fn run(
         cancel.cancel();
     }
     let w = s.whatif.clone();
-    let shutdown = s.shutdown.clone();
     let result = exclusive(&s, move || {
-        if cancel.is_cancelled() || shutdown.is_cancelled() {
+        if cancel.is_cancelled() {
             return Err(WhatIfError::Superseded);
         }
         let sc = w.scenario(&settings, lang)?;

@@ -1,7 +1,8 @@
 //! What the page shows of a what-if: the headline table (loaded, what-if, difference with
 //! Monte Carlo errors) and the run's charts as SVG, drawn by the report's own chart code.
 
-use super::whatif::{Outcome, WhatIf};
+use super::whatif::{Outcome, PAIRED, WhatIf};
+use crate::output::OverallSummary;
 use crate::plot::{self, ChartKind, Lang};
 use serde::Serialize;
 
@@ -54,6 +55,16 @@ pub struct Chart {
     pub svg: String,
 }
 
+/// A run's figures in [`PAIRED`] order, each as (value, Monte Carlo error).
+fn paired_figures(o: &OverallSummary) -> [(f64, f64); 4] {
+    [
+        (o.gap_closure.mean, o.gap_closure.mcse),
+        (o.p_halved.p, o.p_halved.mcse),
+        (o.p_breach_icr.p, o.p_breach_icr.mcse),
+        (o.p_breach_ltv.p, o.p_breach_ltv.mcse),
+    ]
+}
+
 /// The page's view of `o`.
 ///
 /// # Errors
@@ -64,80 +75,52 @@ pub fn view(
     changes: Vec<String>,
     lang: Lang,
 ) -> Result<View, plot::PlotError> {
-    let a = &w.loaded_results.summary.overall;
-    let b = &o.results.summary.overall;
-    let [d_closure, d_halved, d_icr, d_ltv] = o.differences.map(|d| (d.mean, d.mcse));
     let last = o.results.summary.last_year;
     let l = |en: &'static str, nl: &'static str| lang.t(en, nl);
-    // (key, label, loaded, what-if, paired difference): each figure as (value, its error).
-    let lines = [
-        (
-            "gap_closure",
-            format!(
-                "{} {last}",
-                l(
-                    "Gap closure (mean) by",
-                    "Inloop van de achterstand (gemiddeld) in"
-                )
-            ),
-            (a.gap_closure.mean, a.gap_closure.mcse),
-            (b.gap_closure.mean, b.gap_closure.mcse),
-            d_closure,
-        ),
-        (
-            "p_halved",
-            format!(
-                "{} {last}",
-                l("P(gap halved) in", "P(achterstand gehalveerd) in")
-            ),
-            (a.p_halved.p, a.p_halved.mcse),
-            (b.p_halved.p, b.p_halved.mcse),
-            d_halved,
-        ),
-        (
-            "p_breach_icr",
+    // In PAIRED order.
+    let labels = [
+        format!(
+            "{} {last}",
             l(
-                "P(a corporation below the ICR limit in some year)",
-                "P(een corporatie in enig jaar onder de ICR-norm)",
+                "Gap closure (mean) by",
+                "Inloop van de achterstand (gemiddeld) in"
             )
-            .into(),
-            (a.p_breach_icr.p, a.p_breach_icr.mcse),
-            (b.p_breach_icr.p, b.p_breach_icr.mcse),
-            d_icr,
         ),
-        (
-            "p_breach_ltv",
-            l(
-                "P(a corporation above the LTV limit in some year)",
-                "P(een corporatie in enig jaar boven de LTV-norm)",
-            )
-            .into(),
-            (a.p_breach_ltv.p, a.p_breach_ltv.mcse),
-            (b.p_breach_ltv.p, b.p_breach_ltv.mcse),
-            d_ltv,
+        format!(
+            "{} {last}",
+            l("P(gap halved) in", "P(achterstand gehalveerd) in")
         ),
+        l(
+            "P(a corporation below the ICR limit in some year)",
+            "P(een corporatie in enig jaar onder de ICR-norm)",
+        )
+        .into(),
+        l(
+            "P(a corporation above the LTV limit in some year)",
+            "P(een corporatie in enig jaar boven de LTV-norm)",
+        )
+        .into(),
     ];
-    let rows = lines
-        .iter()
-        .map(|(_, label, x, y, d)| {
-            [
-                label.clone(),
-                lang.pct_pm(x.0, x.1),
-                lang.pct_pm(y.0, y.1),
-                lang.pp_pm(d.0, d.1),
-            ]
-        })
-        .collect();
-    let figures = lines
-        .iter()
-        .map(|&(key, _, x, y, d)| Figure {
-            key,
-            loaded: x.0,
-            whatif: y.0,
-            difference: d.0,
-            difference_mcse: d.1,
-        })
-        .collect();
+    let loaded = paired_figures(&w.loaded_results.summary.overall);
+    let whatif = paired_figures(&o.results.summary.overall);
+    let mut rows = vec![];
+    let mut figures = vec![];
+    for (i, label) in labels.into_iter().enumerate() {
+        let ((x, x_se), (y, y_se), d) = (loaded[i], whatif[i], o.differences[i]);
+        rows.push([
+            label,
+            lang.pct_pm(x, x_se),
+            lang.pct_pm(y, y_se),
+            lang.pp_pm(d.mean, d.mcse),
+        ]);
+        figures.push(Figure {
+            key: PAIRED[i],
+            loaded: x,
+            whatif: y,
+            difference: d.mean,
+            difference_mcse: d.mcse,
+        });
+    }
     let charts = CHARTS
         .into_iter()
         .map(|k| {
@@ -149,8 +132,8 @@ pub fn view(
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(View {
-        draws: w.draws,
-        seed: w.seed,
+        draws: w.loaded.run.draws,
+        seed: w.loaded.run.seed,
         seconds: o.seconds,
         changes,
         headline: Headline {

@@ -14,15 +14,13 @@ use crate::scenario::{self, Scenario};
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
-/// The loaded scenario, its lever values and its results: what every what-if is measured
-/// against.
+/// The loaded scenario (its `run.draws` and `run.seed` are the page's), its lever values and
+/// its results: what every what-if is measured against.
 pub struct WhatIf {
     /// The scenario file the page was started with.
     pub file: PathBuf,
     pub loaded: Scenario,
     pub baseline: Baseline,
-    pub draws: u64,
-    pub seed: u64,
     pub threads: usize,
     /// The loaded scenario's results on the page's draws.
     pub loaded_results: RunResults,
@@ -55,7 +53,6 @@ pub struct Difference {
 
 /// A what-if that ran.
 pub struct Outcome {
-    pub scenario: Scenario,
     pub results: RunResults,
     /// Paired differences against the loaded scenario (what-if minus loaded), in
     /// [`PAIRED`] order.
@@ -101,9 +98,10 @@ impl WhatIf {
     ) -> anyhow::Result<WhatIf> {
         let mut loaded = scenario::load(file)?;
         let merged = scenario::merged(file)?.unwrap_or_default();
-        let seed = seed.unwrap_or(loaded.run.seed);
         loaded.run.draws = draws;
-        loaded.run.seed = seed;
+        if let Some(seed) = seed {
+            loaded.run.seed = seed;
+        }
         let baseline = Baseline::of(&loaded, &merged);
         let (loaded_results, loaded_draws) = run_paired(&loaded, threads, cancel).map_err(|e| {
             anyhow::anyhow!("{}: the loaded scenario does not run: {e}", file.display())
@@ -112,8 +110,6 @@ impl WhatIf {
             file: file.to_path_buf(),
             loaded,
             baseline,
-            draws,
-            seed,
             threads,
             loaded_results,
             loaded_draws,
@@ -165,8 +161,14 @@ impl WhatIf {
         .concat();
         let mut doc = toml::Table::new();
         let mut run = toml::Table::new();
-        run.insert("draws".into(), toml::Value::Integer(self.draws as i64));
-        run.insert("seed".into(), toml::Value::Integer(self.seed as i64));
+        run.insert(
+            "draws".into(),
+            toml::Value::Integer(self.loaded.run.draws as i64),
+        );
+        run.insert(
+            "seed".into(),
+            toml::Value::Integer(self.loaded.run.seed as i64),
+        );
         doc.insert("run".into(), toml::Value::Table(run));
         for (k, v) in self.baseline.document(settings) {
             doc.insert(k, v);
@@ -240,7 +242,6 @@ impl WhatIf {
             }
         });
         Ok(Outcome {
-            scenario: sc.clone(),
             results,
             differences,
             seconds: started.elapsed().as_secs_f64(),
